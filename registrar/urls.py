@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path("", include("selfcheck.urls")),
+]
+
+handler403 = "selfcheck.views.errors.permission_denied"
+handler404 = "selfcheck.views.errors.page_not_found"
+handler500 = "selfcheck.views.errors.server_error"

@@ -1,0 +1,153 @@
+"""Django admin for every model; spreadsheet export on the big lists."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from selfcheck import models
+from selfcheck.masking import mask_id_number
+
+EXPORT_FORMATS = [XLSX, CSV]
+
+
+class CollegeResource(resources.ModelResource):
+    class Meta:
+        model = models.College
+        fields = ("code", "name")
+
+
+class StudentResource(resources.ModelResource):
+    college = fields.Field(attribute="college__name", column_name="学院")
+
+    class Meta:
+        model = models.Student
+        fields = (
+            "student_no", "exam_no", "name", "gender", "birth_date", "ethnicity", "id_type", "id_number",
+            "college", "major", "major_code", "class_name", "level", "duration", "study_mode",
+            "education_type", "enrolled_on", "expected_graduation", "status", "phone",
+        )  # fmt: skip
+        export_order = fields
+
+
+class CheckResource(resources.ModelResource):
+    student_no = fields.Field(attribute="student__student_no", column_name="学号")
+    name = fields.Field(attribute="student__name", column_name="姓名")
+    college = fields.Field(attribute="student__college__name", column_name="学院")
+    id_number = fields.Field(column_name="证件号码")
+
+    class Meta:
+        model = models.Check
+        fields = ("campaign__slug", "student_no", "name", "college", "id_number", "status", "source", "set_at")
+
+    def dehydrate_id_number(self, check):
+        return mask_id_number(check.student.id_number)
+
+
+class CollegeAliasInline(admin.TabularInline):
+    model = models.CollegeAlias
+    extra = 1
+
+
+@admin.register(models.College)
+class CollegeAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [CollegeResource]
+    formats = EXPORT_FORMATS
+    list_display = ("code", "name")
+    search_fields = ("code", "name", "aliases__name")
+    inlines = [CollegeAliasInline]
+
+
+@admin.register(models.User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active", "is_superuser")
+    filter_horizontal = ("colleges", "groups", "user_permissions")
+    fieldsets = BaseUserAdmin.fieldsets + ((_("角色"), {"fields": ("role", "colleges", "phone")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("角色"), {"fields": ("role", "colleges")}),)
+
+
+@admin.register(models.Student)
+class StudentAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [StudentResource]
+    formats = EXPORT_FORMATS
+    list_display = ("student_no", "name", "gender", "college", "major", "class_name", "level", "cohort")
+    list_filter = ("level", "cohort", "college")
+    search_fields = ("student_no", "name", "id_number", "exam_no")
+    list_select_related = ("college",)
+    raw_id_fields = ("user",)
+    show_full_result_count = False
+
+
+@admin.register(models.Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name", "kind", "cohort", "opens_on", "closes_on", "state")
+    list_filter = ("kind", "state")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(models.Check)
+class CheckAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [CheckResource]
+    formats = EXPORT_FORMATS
+    list_display = ("student", "campaign", "status", "source", "set_at")
+    list_filter = ("campaign", "status", "source")
+    search_fields = ("student__student_no", "student__name")
+    list_select_related = ("student", "campaign")
+    raw_id_fields = ("student", "set_by")
+    show_full_result_count = False
+
+
+class CorrectionItemInline(admin.TabularInline):
+    model = models.CorrectionItem
+    extra = 0
+
+
+class CorrectionEvidenceInline(admin.TabularInline):
+    model = models.CorrectionEvidence
+    extra = 0
+
+
+class CorrectionCommentInline(admin.TabularInline):
+    model = models.CorrectionComment
+    extra = 0
+
+
+@admin.register(models.CorrectionRequest)
+class CorrectionRequestAdmin(admin.ModelAdmin):
+    list_display = ("pk", "student", "cause", "state", "needs_province_approval", "created_at")
+    list_filter = ("state", "cause", "needs_province_approval")
+    search_fields = ("student__student_no", "student__name")
+    raw_id_fields = ("student", "check_record", "created_by")
+    inlines = [CorrectionItemInline, CorrectionEvidenceInline, CorrectionCommentInline]
+
+
+@admin.register(models.RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "kind", "campaign", "state", "created_count", "updated_count", "invalid_count", "created_at")
+    list_filter = ("kind", "state")
+    readonly_fields = ("errors", "warnings", "preview")
+
+
+@admin.register(models.Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "sequence", "title", "scheduled_at", "state", "generated_at")
+    list_filter = ("state", "campaign")
+
+
+@admin.register(models.AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor", "action", "target_repr", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("target_repr", "target_id", "actor__username")
+    readonly_fields = [f.name for f in models.AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

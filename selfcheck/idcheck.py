@@ -1,0 +1,95 @@
+"""Checks of identity document numbers (GB 11643 resident IDs and permits)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidComponent, ValidationError
+
+from selfcheck.models import Gender, IdType
+
+# 港澳居民来往内地通行证: H/M + 8 or 10 digits; 台湾居民来往大陆通行证: 8 digits (old: 10 + letter).
+_RESIDENT = re.compile(r"^[0-9]{17}[0-9X]$")
+_HK_MACAU = re.compile(r"^[HM]\d{8}(\d{2})?$")
+_TAIWAN = re.compile(r"^\d{8}$|^\d{10}[A-Z]?$")
+_HMT_RESIDENCE = re.compile(r"^8[123]0000\d{11}[\dX]$")
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
+
+
+@dataclass(frozen=True)
+class IdProblem:
+    message: str
+    is_warning: bool = False
+
+
+def normalize_id_number(value: str) -> str:
+    return value.strip().replace(" ", "").upper()
+
+
+def resident_birth_date(number: str) -> date | None:
+    try:
+        return ric.get_birth_date(number)
+    except ValidationError:
+        return None
+
+
+def resident_gender(number: str) -> str:
+    """The gender a resident ID encodes: odd 17th digit is male."""
+    return Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+
+
+def check_id_number(
+    id_type: str,
+    number: str,
+    *,
+    birth_date: date | None = None,
+    gender: str | None = None,
+) -> list[IdProblem]:
+    """Return the problems with an ID number; an empty list means it is acceptable."""
+    problems: list[IdProblem] = []
+    if not number:
+        return [IdProblem("证件号码不能为空")]
+    if id_type == IdType.RESIDENT:
+        if len(number) != 18:
+            return [IdProblem(f"居民身份证号码应为18位，实际为{len(number)}位")]
+        if not _RESIDENT.match(number):
+            return [IdProblem("居民身份证号码格式错误（应为17位数字加1位数字或X）")]
+        if ric.calc_check_digit(number) != number[17]:
+            return [IdProblem("居民身份证号码校验位错误")]
+        encoded = _parse_encoded_birth(number)
+        if encoded is None:
+            return [IdProblem("居民身份证号码中的出生日期无效")]
+        if encoded > timezone.localdate():
+            return [IdProblem("居民身份证号码中的出生日期晚于今天")]
+        try:
+            ric.get_birth_place(number)
+        except InvalidComponent:
+            problems.append(IdProblem(f"居民身份证号码地区码未知（{number[:6]}），请核实", is_warning=True))
+        if birth_date is not None and encoded != birth_date:
+            problems.append(
+                IdProblem(f"出生日期 {birth_date:%Y-%m-%d} 与身份证号码中的 {encoded:%Y-%m-%d} 不一致")
+            )
+        if gender in (Gender.MALE, Gender.FEMALE) and resident_gender(number) != gender:
+            problems.append(IdProblem("性别与身份证号码（第17位）不一致"))
+        return problems
+    patterns = {
+        IdType.HK_MACAU: (_HK_MACAU, "港澳居民来往内地通行证号码应为H或M开头加8位或10位数字"),
+        IdType.TAIWAN: (_TAIWAN, "台湾居民来往大陆通行证号码应为8位数字"),
+        IdType.HMT_RESIDENCE: (_HMT_RESIDENCE, "港澳台居民居住证号码应为810000/820000/830000开头的18位号码"),
+        IdType.PASSPORT: (_PASSPORT, "护照号码应为5至17位字母或数字"),
+    }
+    pattern, message = patterns.get(id_type, (None, ""))
+    if pattern is not None and not pattern.match(number):
+        problems.append(IdProblem(message))
+    return problems
+
+
+def _parse_encoded_birth(number: str) -> date | None:
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from selfcheck.services.bulletins import bulletins_dispatch_due
+
+
+class Command(BaseCommand):
+    help = "Claim due bulletins and queue their generation (the same dispatch beat runs every minute)."
+
+    def handle(self, *args, **options):
+        claimed = bulletins_dispatch_due()
+        self.stdout.write(f"claimed {len(claimed)} bulletin(s): {claimed}")

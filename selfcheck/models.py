@@ -1,0 +1,484 @@
+"""Domain of the student-record self-check campaign.
+
+Models hold fields, database constraints and small properties. Writes live in
+``selfcheck.services``; reads scoped to a user live in ``selfcheck.selectors``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REGISTRAR = "registrar", _("学籍科")
+    SECRETARY = "secretary", _("学院教学秘书")
+    ADMISSIONS = "admissions", _("招生办")
+    STUDENT = "student", _("学生")
+
+
+class Level(models.TextChoices):
+    UNDERGRADUATE = "bk", _("本科")
+    JUNIOR_COLLEGE = "zk", _("专科")
+    TOP_UP = "zsb", _("专升本")
+    MASTER = "ss", _("硕士研究生")
+    DOCTOR = "bs", _("博士研究生")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class IdType(models.TextChoices):
+    RESIDENT = "resident", _("居民身份证")
+    HK_MACAU = "hk_macau", _("港澳居民来往内地通行证")
+    TAIWAN = "taiwan", _("台湾居民来往大陆通行证")
+    HMT_RESIDENCE = "hmt_residence", _("港澳台居民居住证")
+    PASSPORT = "passport", _("护照")
+
+
+class College(models.Model):
+    code = models.CharField(_("学院代码"), max_length=16, unique=True)
+    name = models.CharField(_("学院名称"), max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("学院")
+        verbose_name_plural = _("学院")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollegeAlias(models.Model):
+    """Another spelling of a college's name met in exported files."""
+
+    college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("别名"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("学院别名")
+        verbose_name_plural = _("学院别名")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: staff by username, students by 学号."""
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.STUDENT)
+    colleges = models.ManyToManyField(
+        College, blank=True, related_name="secretaries", verbose_name=_("负责学院")
+    )
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def is_registrar(self) -> bool:
+        return self.role == Role.REGISTRAR or self.is_superuser
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role == Role.SECRETARY
+
+    @property
+    def is_admissions(self) -> bool:
+        return self.role == Role.ADMISSIONS
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == Role.STUDENT
+
+
+class Student(models.Model):
+    """One student's record, in the fields CHSI shows."""
+
+    student_no = models.CharField(_("学号"), max_length=32, unique=True)
+    exam_no = models.CharField(_("考生号"), max_length=32, blank=True)
+    name = models.CharField(_("姓名"), max_length=64)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=32, blank=True)
+    id_type = models.CharField(_("证件类型"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT)
+    id_number = models.CharField(_("证件号码"), max_length=32, unique=True)
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="students", verbose_name=_("学院"))
+    major = models.CharField(_("专业"), max_length=64)
+    major_code = models.CharField(_("专业代码"), max_length=16, blank=True)
+    class_name = models.CharField(_("班级"), max_length=64, blank=True)
+    level = models.CharField(_("层次"), max_length=8, choices=Level.choices, default=Level.UNDERGRADUATE)
+    duration = models.DecimalField(
+        _("学制"),
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("9"))],
+    )
+    study_mode = models.CharField(_("学习形式"), max_length=16, default="普通全日制")
+    education_type = models.CharField(_("学历类别"), max_length=16, default="普通高等教育")
+    enrolled_on = models.DateField(_("入学日期"))
+    expected_graduation = models.DateField(_("预计毕业日期"), null=True, blank=True)
+    status = models.CharField(_("学籍状态"), max_length=16, default="注册学籍")
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    cohort = models.PositiveSmallIntegerField(_("年级"), db_index=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="student",
+        verbose_name=_("账号"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["student_no"]
+        verbose_name = _("学生")
+        verbose_name_plural = _("学生")
+        indexes = [
+            models.Index(fields=["college", "major", "class_name"]),
+            models.Index(fields=["name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(gender__in=["M", "F"]), name="student_gender_valid"),
+            models.CheckConstraint(condition=Q(duration__gt=0), name="student_duration_positive"),
+            models.CheckConstraint(condition=~Q(student_no=""), name="student_no_not_empty"),
+            models.CheckConstraint(condition=~Q(id_number=""), name="student_id_number_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_no} {self.name}"
+
+    @property
+    def masked_id_number(self) -> str:
+        from selfcheck.masking import mask_id_number
+
+        return mask_id_number(self.id_number)
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        FRESHMAN = "freshman", _("新生学籍自查")
+        PRE_GRADUATION = "pregrad", _("毕业前学籍核查")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        OPEN = "open", _("进行中")
+        CLOSED = "closed", _("已结束")
+
+    slug = models.SlugField(_("标识"), max_length=48, unique=True)
+    name = models.CharField(_("名称"), max_length=128)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.FRESHMAN)
+    cohort = models.PositiveSmallIntegerField(_("年级"))
+    levels = models.JSONField(_("层次"), default=list, help_text=_("参与的层次代码列表"))
+    opens_on = models.DateField(_("开始日期"))
+    closes_on = models.DateField(_("截止日期"))
+    target_rate = models.DecimalField(
+        _("目标完成率(%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.DRAFT)
+    instructions = models.TextField(_("核对说明"), blank=True)
+    login_help = models.TextField(_("无法登录常见问题"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "slug"]
+        verbose_name = _("核查活动")
+        verbose_name_plural = _("核查活动")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="campaign_window_ordered"),
+            models.CheckConstraint(
+                condition=Q(target_rate__gte=0) & Q(target_rate__lte=100), name="campaign_target_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_within_window(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.state == self.State.OPEN and self.opens_on <= today <= self.closes_on
+
+
+class Check(models.Model):
+    """Whether one student has checked their record in one campaign."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("未核对")
+        CONFIRMED = "confirmed", _("核对无误")
+        DISCREPANCY = "discrepancy", _("信息有误")
+        BLOCKED = "blocked", _("无法登录")
+        MISSING = "missing", _("查无学籍")
+
+    class Source(models.TextChoices):
+        SYSTEM = "system", _("系统")
+        STUDENT = "student", _("学生本人")
+        SECRETARY = "secretary", _("教学秘书")
+        REGISTRAR = "registrar", _("学籍科")
+        CHSI_LIST = "chsi_list", _("学信网名单导入")
+
+    class BlockedReason(models.TextChoices):
+        PHONE_TAKEN = "phone_taken", _("手机号已被注册")
+        ID_BOUND = "id_bound", _("证件号码重复或已绑定")
+        NOT_LINKED = "not_linked", _("学籍未关联")
+        OTHER = "other", _("其他")
+
+    # A student has done the job once they looked at the record, whatever they found.
+    DONE = (Status.CONFIRMED, Status.DISCREPANCY)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="checks")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="checks")
+    status = models.CharField(_("核对状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.SYSTEM)
+    blocked_reason = models.CharField(_("无法登录原因"), max_length=16, choices=BlockedReason.choices, blank=True)
+    detail = models.JSONField(_("核对详情"), default=dict, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "student"]
+        verbose_name = _("核对记录")
+        verbose_name_plural = _("核对记录")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "student"], name="check_unique_per_campaign_student"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "confirmed", "discrepancy", "blocked", "missing"]),
+                name="check_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.student_id}: {self.status}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in self.DONE
+
+
+class CorrectionRequest(models.Model):
+    """A student's request that the school or CHSI correct their record."""
+
+    class Cause(models.TextChoices):
+        ADMISSION_MISMATCH = "admission_mismatch", _("录取信息与户籍信息不符")
+        HOUSEHOLD_CHANGED = "household_changed", _("入学后户籍信息变更")
+        SCHOOL_ERROR = "school_error", _("学校录入错误")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        COLLEGE_REVIEWED = "college_reviewed", _("学院已审核")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        FORWARDED = "forwarded", _("已转招生办")
+        APPLIED = "applied", _("已更正")
+
+    # Fields whose change needs the provincial education department's approval.
+    PROVINCE_APPROVAL_FIELDS = frozenset(
+        {"name", "gender", "birth_date", "id_number", "major", "level", "study_mode", "duration"}
+    )
+
+    check_record = models.ForeignKey(
+        Check, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="corrections")
+    cause = models.CharField(_("原因"), max_length=24, choices=Cause.choices)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    needs_province_approval = models.BooleanField(_("需省级审批"), default=False)
+    explanation = models.TextField(_("情况说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("更正申请")
+        verbose_name_plural = _("更正申请")
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.student}"
+
+
+class CorrectionItem(models.Model):
+    request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="items")
+    field = models.CharField(_("字段"), max_length=32)
+    current_value = models.CharField(_("当前值"), max_length=128, blank=True)
+    requested_value = models.CharField(_("更正为"), max_length=128)
+
+    class Meta:
+        verbose_name = _("更正项")
+        verbose_name_plural = _("更正项")
+        constraints = [models.UniqueConstraint(fields=["request", "field"], name="correction_item_unique_field")]
+
+
+class CorrectionEvidence(models.Model):
+    request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证明材料")
+        verbose_name_plural = _("证明材料")
+
+
+class CorrectionComment(models.Model):
+    request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    text = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("审核意见")
+        verbose_name_plural = _("审核意见")
+
+
+class RosterImport(models.Model):
+    """One uploaded file, from upload through validation to commit."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("学生名册")
+        CHECKLIST = "checklist", _("学信网核对名单")
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("已上传")
+        VALIDATING = "validating", _("校验中")
+        VALIDATED = "validated", _("待确认")
+        COMMITTING = "committing", _("导入中")
+        COMMITTED = "committed", _("已导入")
+        FAILED = "failed", _("失败")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.ROSTER)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小"), default=0)
+    encoding = models.CharField(_("编码"), max_length=32, blank=True)
+    encoding_override = models.CharField(_("指定编码"), max_length=32, blank=True)
+    header_row = models.PositiveIntegerField(_("表头行"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.UPLOADED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
+    invalid_count = models.PositiveIntegerField(_("无效"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    warnings = models.JSONField(_("警告"), default=list, blank=True)
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    valid_only = models.BooleanField(_("仅导入有效行"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("名册导入")
+        verbose_name_plural = _("名册导入")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="roster_import_progress_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def committed(self) -> bool:
+        return self.state == self.State.COMMITTED
+
+
+class Bulletin(models.Model):
+    """A dated progress bulletin: scheduled by staff, generated once, then frozen."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("待发布")
+        GENERATING = "generating", _("生成中")
+        PUBLISHED = "published", _("已发布")
+        FAILED = "failed", _("失败")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="bulletins")
+    sequence = models.PositiveSmallIntegerField(_("期数"))
+    title = models.CharField(_("标题"), max_length=128, blank=True)
+    scheduled_at = models.DateTimeField(_("计划发布时间"))
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.SCHEDULED)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    snapshot = models.JSONField(_("数据快照"), default=dict, blank=True)
+    spreadsheet = models.FileField(_("通报表格"), upload_to="bulletins/", blank=True)
+
+    class Meta:
+        ordering = ["campaign", "sequence"]
+        verbose_name = _("进度通报")
+        verbose_name_plural = _("进度通报")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "sequence"], name="bulletin_unique_sequence"),
+        ]
+        indexes = [models.Index(fields=["state", "scheduled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} #{self.sequence}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, with old and new values."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=64)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"

@@ -1,0 +1,91 @@
+"""Bulletins: claimed when due, generated once, frozen afterwards."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from selfcheck.models import Bulletin, Check, College
+from selfcheck.services.audit import audit_record
+from selfcheck.services.exports import render_xlsx
+
+# A claim older than this is taken to belong to a worker that died mid-generation.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def bulletins_dispatch_due(now=None) -> list[int]:
+    """Claim due bulletins with a conditional UPDATE and queue each after commit.
+
+    Side effects: queues ``selfcheck.generate_bulletin`` once per claimed bulletin.
+    Running it twice claims nothing the second time.
+    """
+    from selfcheck.tasks.bulletins import generate_bulletin
+
+    now = now or timezone.now()
+    due = Bulletin.objects.filter(
+        Q(state=Bulletin.State.SCHEDULED) | Q(state=Bulletin.State.GENERATING, claimed_at__lt=now - STALE_CLAIM),
+        scheduled_at__lte=now,
+    ).values_list("pk", "state", "claimed_at")
+    claimed = []
+    for pk, state, claimed_at in due:
+        with transaction.atomic():
+            won = (
+                Bulletin.objects.filter(pk=pk, state=state, claimed_at=claimed_at).update(
+                    state=Bulletin.State.GENERATING, claimed_at=now
+                )
+                == 1
+            )
+            if won:
+                claimed.append(pk)
+                transaction.on_commit(lambda pk=pk: generate_bulletin.delay(bulletin_id=pk))
+    return claimed
+
+
+def bulletin_snapshot(bulletin: Bulletin) -> dict:
+    """Completion per college at this moment, as plain JSON."""
+    done = Q(students__checks__campaign=bulletin.campaign, students__checks__status__in=Check.DONE)
+    in_campaign = Q(students__checks__campaign=bulletin.campaign)
+    colleges = (
+        College.objects.annotate(total=Count("students__checks", filter=in_campaign), done=Count("students__checks", filter=done))
+        .filter(total__gt=0)
+        .order_by("code")
+        .values("code", "name", "total", "done")
+    )
+    rows = [dict(row, rate=round(row["done"] * 100 / row["total"], 2)) for row in colleges]
+    total = sum(row["total"] for row in rows)
+    done_all = sum(row["done"] for row in rows)
+    return {
+        "colleges": rows,
+        "total": total,
+        "done": done_all,
+        "rate": round(done_all * 100 / total, 2) if total else 0.0,
+    }
+
+
+def bulletin_generate(bulletin: Bulletin) -> str:
+    """Freeze the numbers and the spreadsheet of one claimed bulletin; idempotent.
+
+    Side effects: writes the spreadsheet file and an audit event.
+    """
+    with transaction.atomic():
+        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if locked.state == Bulletin.State.PUBLISHED:
+            return "already"
+        snapshot = bulletin_snapshot(locked)
+        ranked = sorted(snapshot["colleges"], key=lambda row: -row["rate"])
+        content = render_xlsx(
+            ["名次", "学院代码", "学院", "学生数", "已核对", "完成率(%)"],
+            ([i + 1, r["code"], r["name"], r["total"], r["done"], r["rate"]] for i, r in enumerate(ranked)),
+            sheet_title=locked.title or f"第{locked.sequence}次通报",
+        )
+        locked.snapshot = snapshot
+        locked.generated_at = timezone.now()
+        locked.state = Bulletin.State.PUBLISHED
+        locked.spreadsheet.save(f"{locked.campaign.slug}-{locked.sequence}.xlsx", ContentFile(content), save=False)
+        locked.save()
+        audit_record(actor=None, action="bulletin.publish", target=locked, changes={"rate": [None, snapshot["rate"]]})
+    return "published"

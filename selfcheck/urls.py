@@ -1,0 +1,18 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+
+from selfcheck.views import accounts, home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", accounts.StaffLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("student/login/", accounts.StudentLoginView.as_view(), name="student_login"),
+    path("student/activate/", accounts.student_activate_view, name="student_activate"),
+    path("registrar/", home.registrar_home, name="registrar_home"),
+    path("secretary/", home.secretary_home, name="secretary_home"),
+    path("me/", home.student_home, name="student_home"),
+    path("admissions/", home.admissions_home, name="admissions_home"),
+    path("", include("selfcheck.urls_imports")),
+    path("", include("selfcheck.urls_tracking")),
+]

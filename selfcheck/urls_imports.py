@@ -1,0 +1,3 @@
+"""Roster and CHSI check-list import pages."""
+
+urlpatterns: list = []

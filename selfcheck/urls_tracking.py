@@ -1,0 +1,3 @@
+"""Campaign tracking pages: dashboards, chase lists, exports."""
+
+urlpatterns: list = []

@@ -1,0 +1,113 @@
+"""Shared fixtures: a small school with well-named people in it."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from registrar.celery import app as celery_app
+from selfcheck.models import Campaign, Check, College, Role, Student, User
+from tests.factories import make_student
+
+PASSWORD = "Pa55word-for-tests"
+
+
+def pytest_configure(config):
+    os.environ.setdefault("SELFCHECK_ALLOW_DEV_SECRET", "1")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings, tmp_path):
+    """Tasks run inline in tests unless a test starts a real worker."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def college_a(db):
+    return College.objects.create(code="A01", name="计算机学院")
+
+
+@pytest.fixture
+def college_b(db):
+    return College.objects.create(code="B02", name="外国语学院")
+
+
+@pytest.fixture
+def campaign(db):
+    today = timezone.localdate()
+    return Campaign.objects.create(
+        slug="fall",
+        name="2026级新生学籍自查",
+        cohort=today.year,
+        levels=["bk"],
+        opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=10),
+        state=Campaign.State.OPEN,
+        target_rate=Decimal("95"),
+    )
+
+
+def _user(username: str, role: str, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
+    return user
+
+
+@pytest.fixture
+def registrar(db):
+    return _user("registrar", Role.REGISTRAR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def secretary_a(college_a):
+    user = _user("sec-a", Role.SECRETARY)
+    user.colleges.add(college_a)
+    return user
+
+
+@pytest.fixture
+def secretary_b(college_b):
+    user = _user("sec-b", Role.SECRETARY)
+    user.colleges.add(college_b)
+    return user
+
+
+@pytest.fixture
+def admissions(db):
+    return _user("admissions", Role.ADMISSIONS)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with a role that reaches nothing of a school's records."""
+    return _user("outsider", Role.STUDENT)
+
+
+@pytest.fixture
+def student_a(college_a, campaign) -> Student:
+    student = make_student(college_a, student_no="2026010001", name="张三", birth=date(2007, 5, 12), gender="M")
+    student.user = _user(student.student_no, Role.STUDENT, first_name=student.name)
+    student.save(update_fields=["user"])
+    Check.objects.create(campaign=campaign, student=student)
+    return student
+
+
+@pytest.fixture
+def student_b(college_b, campaign) -> Student:
+    student = make_student(college_b, student_no="2026020001", name="李四", birth=date(2006, 11, 3), gender="F")
+    student.user = _user(student.student_no, Role.STUDENT, first_name=student.name)
+    student.save(update_fields=["user"])
+    Check.objects.create(campaign=campaign, student=student)
+    return student
+
+
+@pytest.fixture
+def student_user(student_a) -> User:
+    return student_a.user
