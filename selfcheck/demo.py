@@ -97,9 +97,10 @@ def seed_demo(
         campaign = _make_campaign(today, cohort, staff[0])
         say(f"colleges: {len(colleges)}")
         made = 0
+        used_ids: set[str] = set()
         for start in range(0, students, BATCH):
             count = min(BATCH, students - start)
-            _make_student_batch(rng, colleges, campaign, cohort, start, count, password_hash, today)
+            _make_student_batch(rng, colleges, campaign, cohort, start, count, password_hash, today, used_ids)
             made += count
             say(f"students: {made}/{students}")
     if connection.vendor == "postgresql":
@@ -197,7 +198,7 @@ def _random_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def _make_student_batch(rng, colleges, campaign, cohort, start, count, password_hash, today) -> None:
+def _make_student_batch(rng, colleges, campaign, cohort, start, count, password_hash, today, used_ids) -> None:
     enrolled = date(cohort, 9, 1)
     students = []
     statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
@@ -211,6 +212,12 @@ def _make_student_batch(rng, colleges, campaign, cohort, start, count, password_
         level = "zsb" if rng.random() < 0.08 else "bk"
         duration = Decimal("2") if level == "zsb" else Decimal("5") if major == "建筑学" else Decimal("4")
         student_no = f"{cohort}{college.code}{index + 1:06d}"
+        area, serial = rng.choice(AREAS), index
+        id_number = resident_id(area, birth, serial, gender)
+        while id_number in used_ids:  # same county, birthday and order code: take the next code
+            serial += 1
+            id_number = resident_id(area, birth, serial, gender)
+        used_ids.add(id_number)
         students.append(
             Student(
                 student_no=student_no,
@@ -219,7 +226,7 @@ def _make_student_batch(rng, colleges, campaign, cohort, start, count, password_
                 gender=gender,
                 birth_date=birth,
                 ethnicity=rng.choice(ETHNICITIES),
-                id_number=resident_id(rng.choice(AREAS), birth, index, gender),
+                id_number=id_number,
                 college=college,
                 major=major,
                 major_code=major_code,

@@ -17,8 +17,8 @@ from selfcheck.models import (
     Check,
     College,
     CorrectionRequest,
-    RosterImport,
     Role,
+    RosterImport,
     Student,
     User,
 )
