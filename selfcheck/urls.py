@@ -1,4 +1,4 @@
-from django.contrib.auth.views import LogoutView
+from django.contrib.auth.views import LogoutView, PasswordChangeDoneView, PasswordChangeView
 from django.urls import include, path
 
 from selfcheck.views import accounts, home
@@ -7,6 +7,16 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", accounts.StaffLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("student/login/", accounts.StudentLoginView.as_view(), name="student_login"),
     path("student/activate/", accounts.student_activate_view, name="student_activate"),
     path("registrar/", home.registrar_home, name="registrar_home"),

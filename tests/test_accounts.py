@@ -107,3 +107,14 @@ def test_sign_out_needs_a_post(client, registrar):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_signed_in_user_changes_their_password(client, student_user):
+    client.force_login(student_user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    student_user.refresh_from_db()
+    assert student_user.check_password(NEW_PASSWORD)
