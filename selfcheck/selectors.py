@@ -117,3 +117,52 @@ def own_student(user: User) -> Student | None:
     if not user.is_authenticated or user.role != Role.STUDENT:
         return None
     return Student.objects.select_related("college").filter(user=user).first()
+
+
+# --- tracking: campaigns, colleges and checks by their URL keys ---------------------------
+
+
+def campaign_for(user: User, slug: str) -> Campaign:
+    """A campaign the user may see, or 404 (drafts are the registrar's alone)."""
+    return get_object_or_404(campaigns_for(user), slug=slug)
+
+
+def college_for(user: User, code: str) -> College:
+    """One of the user's colleges by code, or 404."""
+    return get_object_or_404(colleges_for(user), code=code)
+
+
+def check_for(user: User, campaign: Campaign, student_id: int) -> Check:
+    """The check of one student in a campaign, within the user's scope, or 404."""
+    return get_object_or_404(
+        checks_for(user, campaign).select_related("campaign", "student", "student__college", "set_by"),
+        student_id=student_id,
+    )
+
+
+def own_checks(user: User) -> QuerySet[Check]:
+    """A student's checks in campaigns that have been opened, newest first."""
+    if not user.is_authenticated or user.role != Role.STUDENT:
+        return Check.objects.none()
+    return (
+        checks_for(user)
+        .exclude(campaign__state=Campaign.State.DRAFT)
+        .select_related("campaign")
+        .order_by("-campaign__opens_on", "campaign__slug")
+    )
+
+
+def own_check(user: User, slug: str) -> Check:
+    """A student's check in one opened campaign, or 404."""
+    return get_object_or_404(own_checks(user).select_related("student", "student__college"), campaign__slug=slug)
+
+
+def check_history(check: Check, limit: int = 20):
+    """The audit events of one check the caller already reached through ``check_for``."""
+    from selfcheck.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(target_type=Check._meta.label_lower, target_id=str(check.pk))
+        .select_related("actor")
+        .order_by("-created_at")[:limit]
+    )

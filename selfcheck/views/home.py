@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from selfcheck import selectors
+from selfcheck import selectors, stats
 from selfcheck.models import Campaign, Check, Role
 from selfcheck.permissions import role_required
 from selfcheck.record import record_rows
+from selfcheck.services.checks import window_message
+from selfcheck.views.tracking import detail_rows
 
 
 @login_required
@@ -27,11 +31,6 @@ def home(request):
     raise PermissionDenied
 
 
-def _campaign_counts(checks):
-    done = Q(status__in=Check.DONE)
-    return checks.aggregate(total=Count("id"), done=Count("id", filter=done))
-
-
 @role_required(Role.REGISTRAR)
 def registrar_home(request):
     campaigns = selectors.campaigns_for(request.user).annotate(
@@ -43,30 +42,36 @@ def registrar_home(request):
 
 @role_required(Role.SECRETARY)
 def secretary_home(request):
-    campaign = selectors.campaigns_for(request.user).filter(state=Campaign.State.OPEN).first()
-    colleges = selectors.colleges_for(request.user)
+    """The secretary's colleges with their completion in the chosen (default: current) campaign."""
+    campaigns = list(selectors.campaigns_for(request.user).order_by("-opens_on", "slug"))
+    wanted = request.GET.get("campaign")
+    campaign = next((c for c in campaigns if c.slug == wanted), None)
+    if wanted and campaign is None:
+        messages.error(request, "没有找到该核查活动，已显示当前活动。")
+    if campaign is None:
+        campaign = next((c for c in campaigns if c.state == Campaign.State.OPEN), campaigns[0] if campaigns else None)
+    colleges = list(selectors.colleges_for(request.user))
     if campaign is not None:
-        colleges = colleges.annotate(
-            total=Count("students__checks", filter=Q(students__checks__campaign=campaign)),
-            done=Count(
-                "students__checks",
-                filter=Q(students__checks__campaign=campaign, students__checks__status__in=Check.DONE),
-            ),
-        )
-    return render(request, "selfcheck/secretary_home.html", {"campaign": campaign, "colleges": colleges})
+        counts = {row["college_id"]: row for row in stats.college_counts(selectors.checks_for(request.user, campaign))}
+        for college in colleges:
+            college.counts = counts.get(college.pk) or stats.empty_counts()
+    return render(
+        request,
+        "selfcheck/secretary_home.html",
+        {"campaign": campaign, "campaigns": campaigns, "colleges": colleges},
+    )
 
 
 @role_required(Role.STUDENT)
 def student_home(request):
+    """The record as the school holds it, the campaign's steps and the three answers."""
     student = selectors.own_student(request.user)
-    checks = []
-    if student is not None:
-        checks = (
-            selectors.checks_for(request.user)
-            .select_related("campaign")
-            .exclude(campaign__state=Campaign.State.DRAFT)
-            .order_by("-campaign__opens_on")
-        )
+    checks = list(selectors.own_checks(request.user)) if student is not None else []
+    today = timezone.localdate()
+    for check in checks:
+        check.closed_message = window_message(check.campaign, today)
+        check.steps = [line for line in check.campaign.instructions.splitlines() if line.strip()]
+        check.reported = detail_rows(check.detail)
     return render(
         request,
         "selfcheck/student_home.html",

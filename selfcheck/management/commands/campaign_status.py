@@ -1,0 +1,75 @@
+"""Completion of one campaign, overall and per college, as the registrar's dashboard shows it."""
+
+from __future__ import annotations
+
+import json as jsonlib
+
+from django.core.management.base import BaseCommand, CommandError
+
+from selfcheck import stats
+from selfcheck.models import Campaign, Check
+
+
+def _counts(row: dict) -> dict:
+    return {
+        "total": row["total"],
+        "by_status": {status: row[status] for status in stats.STATUSES},
+        "done": row["done"],
+        "open": row["open"],
+        "rate": float(row["rate"]),
+    }
+
+
+class Command(BaseCommand):
+    help = "Print the counts by status and the completion rates of a campaign, overall and per college."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the campaign's slug, e.g. demo")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args, slug, json: bool = False, **options):
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None:
+            raise CommandError(f"no campaign with slug {slug!r}")
+        # The command acts for the registrar office, which sees every check of the campaign.
+        summary = stats.campaign_summary(Check.objects.filter(campaign=campaign))
+        result = {
+            "campaign": campaign.slug,
+            "name": campaign.name,
+            "state": campaign.state,
+            "opens_on": campaign.opens_on.isoformat(),
+            "closes_on": campaign.closes_on.isoformat(),
+            "target_rate": float(campaign.target_rate),
+            **_counts(summary["overall"]),
+            "colleges": [
+                {"rank": row["rank"], "code": row["code"], "name": row["name"], **_counts(row)}
+                for row in summary["colleges"]
+            ],
+        }
+        if json:
+            self.stdout.write(_dumps(result))
+            return
+        self._table(result)
+
+    def _table(self, result: dict) -> None:
+        statuses = stats.STATUSES
+        self.stdout.write(
+            f"{result['name']} ({result['campaign']}, {result['state']}) "
+            f"{result['opens_on']} → {result['closes_on']}, target {result['target_rate']}%"
+        )
+        header = f"{'#':>3} {'code':<8} {'total':>7} {'done':>7} {'rate%':>6} " + " ".join(f"{s:>11}" for s in statuses)
+        self.stdout.write(header)
+        for row in result["colleges"]:
+            self.stdout.write(
+                f"{row['rank']:>3} {row['code']:<8} {row['total']:>7} {row['done']:>7} {row['rate']:>6.1f} "
+                + " ".join(f"{row['by_status'][s]:>11}" for s in statuses)
+                + f"  {row['name']}"
+            )
+        self.stdout.write(
+            f"{'':>3} {'ALL':<8} {result['total']:>7} {result['done']:>7} {result['rate']:>6.1f} "
+            + " ".join(f"{result['by_status'][s]:>11}" for s in statuses)
+        )
+
+
+def _dumps(value) -> str:
+    return jsonlib.dumps(value, ensure_ascii=False, indent=2)

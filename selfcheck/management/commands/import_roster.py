@@ -1,0 +1,96 @@
+"""``manage.py import_roster PATH --campaign SLUG [--kind roster|checklist] [--dry-run] [--valid-only] [--json]``
+
+A stable contract for scripts. With ``--json`` stdout holds exactly one JSON object:
+``{"committed", "created", "updated", "unchanged", "invalid", "errors": [{"row",
+"column", "message"}], "encoding", "header_row"}``. Exit status: 0 when committed or
+a clean dry run, 1 when rows are invalid (nothing written), 2 when the file cannot be
+read (refused, no header, required columns missing).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from selfcheck.models import Campaign, RosterImport
+from selfcheck.services.roster import roster_import_run
+from selfcheck.services.roster.readers import ENCODINGS
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+class Command(BaseCommand):
+    help = "Import a roster or a CHSI check list (.xlsx, .xls, .ods, .csv) into a campaign."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the file to import")
+        parser.add_argument("--campaign", required=True, help="the campaign's slug")
+        parser.add_argument("--kind", choices=[k.value for k in RosterImport.Kind], default=RosterImport.Kind.ROSTER)
+        parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+        parser.add_argument("--valid-only", action="store_true", help="import the valid rows even if some are invalid")
+        parser.add_argument("--encoding", choices=sorted(ENCODINGS), help="CSV encoding (default: detect)")
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="print one JSON object and nothing else"
+        )
+
+    def handle(self, *args, path, campaign, kind, dry_run, valid_only, encoding, as_json: bool, **options):
+        found = Campaign.objects.filter(slug=campaign).first()
+        if found is None:
+            if as_json:
+                self._print_json({"committed": False, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0,
+                                  "errors": [{"row": 0, "column": "", "message": f"没有标识为 {campaign} 的核查活动"}],
+                                  "encoding": "", "header_row": None})  # fmt: skip
+                sys.exit(EXIT_UNREADABLE)
+            raise CommandError(f"no campaign with slug {campaign!r}", returncode=EXIT_UNREADABLE)
+        try:
+            outcome = roster_import_run(
+                path, campaign=found, kind=kind, dry_run=dry_run, valid_only=valid_only, encoding=encoding
+            )
+        except FileNotFoundError:
+            outcome = None
+        if outcome is None:
+            if as_json:
+                self._print_json({"committed": False, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0,
+                                  "errors": [{"row": 0, "column": "", "message": f"文件不存在：{path}"}],
+                                  "encoding": "", "header_row": None})  # fmt: skip
+                sys.exit(EXIT_UNREADABLE)
+            raise CommandError(f"no such file: {path}", returncode=EXIT_UNREADABLE)
+        if outcome.refused:
+            status = EXIT_UNREADABLE
+        elif outcome.committed or not outcome.invalid:
+            status = EXIT_OK
+        else:
+            status = EXIT_INVALID
+        if as_json:
+            self._print_json(outcome.as_json())
+        else:
+            self._report(outcome, dry_run=dry_run)
+        if status:
+            sys.exit(status)
+
+    def _print_json(self, payload: dict) -> None:
+        self.stdout.write(json.dumps(payload, ensure_ascii=False))
+
+    def _report(self, outcome, *, dry_run: bool) -> None:
+        write = self.stdout.write
+        if outcome.refused:
+            self.stderr.write(f"无法导入：{outcome.refused}")
+            return
+        if outcome.encoding:
+            write(f"编码：{outcome.encoding}")
+        write(f"表头行：第 {outcome.header_row} 行")
+        write(f"新增 {outcome.created}，更新 {outcome.updated}，未变化 {outcome.unchanged}，无效 {outcome.invalid}")
+        for problem in outcome.errors[:200]:
+            write(f"  第 {problem.row} 行 [{problem.column}] {problem.message}")
+        if len(outcome.errors) > 200:
+            write(f"  …… 共 {len(outcome.errors)} 个错误")
+        for problem in outcome.warnings[:50]:
+            write(f"  提示：第 {problem.row} 行 [{problem.column}] {problem.message}")
+        if outcome.committed:
+            write(self.style.SUCCESS("已导入。"))
+        elif dry_run:
+            write("试运行：未写入任何数据。")
+        else:
+            write(self.style.ERROR("有无效行，未写入任何数据（可用 --valid-only 只导入有效行）。"))

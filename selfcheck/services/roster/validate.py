@@ -1,0 +1,454 @@
+"""Roster rows: parse and check each row, then compare the file with the database.
+
+Two steps, so the commit can read the file outside its transaction and compare inside:
+
+* ``parse_roster`` reads the table (no writes; one query for the colleges) and returns
+  the valid rows normalised, with every row error and warning.
+* ``compare_roster`` looks the students up in a few chunked queries and sorts valid
+  rows into new, changed (with field-by-field differences) and unchanged; it adds the
+  errors only the database can reveal (an ID number that belongs to someone else).
+
+A blank optional cell never overwrites what the database holds; a column that is not
+in the file leaves that field alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from selfcheck.idcheck import check_id_number
+from selfcheck.models import Campaign, Check, IdType, Student
+from selfcheck.services.roster import limits
+from selfcheck.services.roster import normalize as n
+from selfcheck.services.roster.colleges import college_index
+from selfcheck.services.roster.headers import (
+    ROSTER_COLUMNS,
+    HeaderMap,
+    find_header,
+    missing_columns,
+    refuse_missing,
+)
+from selfcheck.services.roster.problems import FileRefused, ProblemList, RowProblem
+from selfcheck.services.roster.readers import Table
+
+LABELS = {column.key: column.label for column in ROSTER_COLUMNS}
+LABELS["college_id"] = LABELS["college"]
+
+_max = {f.name: getattr(f, "max_length", None) for f in Student._meta.get_fields() if hasattr(f, "max_length")}
+PARSERS: dict[str, Callable] = {
+    "student_no": n.code(_max["student_no"], "学号"),
+    "exam_no": n.code(_max["exam_no"], "考生号"),
+    "name": n.text(_max["name"], collapse=True),
+    "gender": n.gender,
+    "birth_date": n.parse_date,
+    "ethnicity": n.text(_max["ethnicity"]),
+    "id_type": n.id_type,
+    "id_number": n.id_number,
+    "college": n.clean,
+    "major": n.text(_max["major"], collapse=True),
+    "major_code": n.text(_max["major_code"]),
+    "class_name": n.text(_max["class_name"], collapse=True),
+    "level": n.level,
+    "duration": n.duration,
+    "study_mode": n.text(_max["study_mode"]),
+    "education_type": n.text(_max["education_type"]),
+    "enrolled_on": n.parse_date,
+    "expected_graduation": n.parse_date,
+    "status": n.text(_max["status"]),
+    "phone": n.text(_max["phone"]),
+    "cohort": n.cohort,
+}
+REQUIRED = frozenset(column.key for column in ROSTER_COLUMNS if column.required)
+# Columns whose values differ on every row: not worth remembering.
+UNIQUE = frozenset({"student_no", "exam_no", "name", "id_number", "phone"})
+MEMO_LIMIT = 20_000
+_MISS = object()
+_BLANK = object()
+# Student fields a roster sets, by attribute name; student_no is the key.
+FIELDS = (
+    "exam_no", "name", "gender", "birth_date", "ethnicity", "id_type", "id_number", "college_id", "major",
+    "major_code", "class_name", "level", "duration", "study_mode", "education_type", "enrolled_on",
+    "expected_graduation", "status", "phone", "cohort",
+)  # fmt: skip
+CHUNK = 5000
+
+
+@dataclass
+class ParsedRoster:
+    header: HeaderMap
+    encoding: str
+    rows: dict[int, dict]  # row number -> normalised record, valid rows only
+    errors: ProblemList = field(default_factory=lambda: ProblemList(limits.MAX_PROBLEMS))
+    warnings: ProblemList = field(default_factory=lambda: ProblemList(limits.MAX_PROBLEMS))
+    invalid_rows: set[int] = field(default_factory=set)
+    file_student_nos: set[str] = field(default_factory=set)
+    # Every row's (学号, 证件号码), so rows invalid for another reason are still checked
+    # against the database and staff see all of a row's problems in one pass.
+    identities: dict[int, tuple[str, str]] = field(default_factory=dict)
+    unknown_colleges: Counter = field(default_factory=Counter)
+    flagged: set = field(default_factory=set)
+    data_rows: int = 0
+    blank_rows: int = 0
+
+    def reject(self, number: int, column: str, message: str) -> None:
+        self.errors.append(RowProblem(number, column, message))
+        self.invalid_rows.add(number)
+        self.rows.pop(number, None)
+
+
+@dataclass
+class Change:
+    row: int
+    student_id: int
+    student_no: str
+    name: str
+    values: dict  # attribute -> new value, changed attributes only
+    old: dict  # attribute -> current value, the same attributes
+
+
+@dataclass
+class RosterPlan:
+    parsed: ParsedRoster
+    creates: list[dict] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    unchanged_ids: list[int] = field(default_factory=list)
+    with_check: set[int] = field(default_factory=set)  # student ids that already have a Check
+    missing_count: int = 0
+    missing_sample: list[dict] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> int:
+        return len(self.parsed.invalid_rows)
+
+    @property
+    def checks_to_create(self) -> int:
+        existing = [change.student_id for change in self.changes] + self.unchanged_ids
+        return len(self.creates) + sum(1 for pk in existing if pk not in self.with_check)
+
+
+# --- step 1: the file ------------------------------------------------------------------------
+
+
+def parse_roster(table: Table, *, progress: Callable[[int], None] | None = None) -> ParsedRoster:
+    """Every row of the table, checked on its own and against the other rows."""
+    header = find_header(table.rows, ROSTER_COLUMNS, minimum=3)
+    refuse_missing(header, missing_columns(header, ROSTER_COLUMNS))
+    parsed = ParsedRoster(header=header, encoding=table.encoding, rows={})
+    for message in header.warnings:
+        parsed.warnings.append(RowProblem(header.row, "", message))
+    colleges = _CollegeLookup(college_index())
+    today = timezone.localdate()
+    # Most columns repeat a few values (学院, 专业, 层次, dates): each distinct text is parsed once.
+    columns = [
+        (key, position, PARSERS[key], header.title(key), key in REQUIRED, None if key in UNIQUE else {})
+        for key, position in header.positions.items()
+    ]
+    student_no_at = header.positions["student_no"]
+    repeated_header = {header.title("student_no"), header.raw_titles.get("student_no")}
+    seen_no: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+    total = max(table.total_rows, 1)
+    rows = parsed.rows
+    errors = parsed.errors
+    cell_error = n.CellError
+    for number, cells in table.rows:
+        if not any(cell.strip() if cell.__class__ is str else cell is not None for cell in cells):
+            parsed.blank_rows += 1
+            continue
+        if progress is not None and number % limits.PROGRESS_EVERY == 0:
+            progress(min(number * 100 // total, 99))
+        width = len(cells)
+        if student_no_at < width and cells[student_no_at] in repeated_header:
+            parsed.warnings.append(RowProblem(number, "", "这一行重复了表头，已跳过"))
+            continue
+        parsed.data_rows += 1
+        record: dict = {}
+        bad = False
+        for key, position, parse, title, required, memo in columns:
+            raw = cells[position] if position < width else ""
+            kind = raw.__class__
+            value = _MISS if memo is None or (kind is not str and kind is not float) else memo.get(raw, _MISS)
+            if value is _MISS:
+                if raw is None or (raw.__class__ is str and not raw.strip()):
+                    value = _BLANK
+                else:
+                    try:
+                        value = parse(raw)
+                    except cell_error as exc:
+                        value = exc
+                if memo is not None and (kind is str or kind is float) and len(memo) < MEMO_LIMIT:
+                    memo[raw] = value
+            if value is _BLANK:
+                if required:
+                    errors.append(RowProblem(number, title, f"{LABELS[key]}不能为空"))
+                    bad = True
+            elif value.__class__ is cell_error:
+                errors.append(RowProblem(number, title, value.message))
+                bad = True
+            else:
+                record[key] = value
+        student_no = record.get("student_no")
+        if student_no:
+            parsed.file_student_nos.add(student_no)
+        bad |= _check_record(parsed, number, record, header, colleges, today)
+        bad |= _check_unique(parsed, number, student_no, seen_no, "student_no", "学号")
+        bad |= _check_unique(parsed, number, record.get("id_number"), seen_id, "id_number", "证件号码")
+        if student_no and record.get("id_number"):
+            parsed.identities[number] = (student_no, record["id_number"])
+        if bad:
+            parsed.invalid_rows.add(number)
+        else:
+            rows[number] = record
+    if parsed.data_rows == 0:
+        raise FileRefused(f"表头（第 {header.row} 行）以下没有任何数据行。", header_row=header.row)
+    parsed.errors.sort(key=lambda problem: problem.row)
+    return parsed
+
+
+def _check_record(parsed, number, record, header, colleges, today) -> bool:
+    """Checks that need several fields of one row; returns True if the row is invalid."""
+    bad = False
+    errors, warnings = parsed.errors, parsed.warnings
+    college = record.pop("college", None)
+    if college is not None:
+        college_id = colleges.get(college)
+        if college_id is None:
+            parsed.unknown_colleges[college] += 1
+            errors.append(
+                RowProblem(
+                    number, header.title("college"), f"学院“{college}”不存在，请在下方把它对应到已有学院或新建该学院"
+                )
+            )
+            bad = True
+        else:
+            record["college_id"] = college_id
+    birth = record.get("birth_date")
+    if birth is not None and (birth > today or birth.year < 1900):
+        errors.append(
+            RowProblem(number, header.title("birth_date"), f"出生日期 {birth:%Y-%m-%d} 不合理（晚于今天或早于1900年）")
+        )
+        bad = True
+        birth = None
+    number_value = record.get("id_number")
+    if number_value:
+        kind = record.get("id_type", IdType.RESIDENT)
+        if kind == IdType.RESIDENT:
+            problems = resident_problems(number_value, birth, record.get("gender"), today)
+        else:
+            problems = [(p.message, p.is_warning, "id_number") for p in check_id_number(kind, number_value)]
+        for message, is_warning, key in problems:
+            problem = RowProblem(number, header.title(key), message)
+            if is_warning:
+                warnings.append(problem)
+            else:
+                errors.append(problem)
+                bad = True
+    enrolled = record.get("enrolled_on")
+    if enrolled is not None and "cohort" not in record:
+        record["cohort"] = enrolled.year
+    graduation = record.get("expected_graduation")
+    if graduation is not None and enrolled is not None and graduation <= enrolled:
+        errors.append(RowProblem(number, header.title("expected_graduation"), "预计毕业日期早于入学日期"))
+        bad = True
+    return bad
+
+
+class _CollegeLookup:
+    """College ids by the name as written, folded once per distinct spelling."""
+
+    def __init__(self, index: dict[str, int]):
+        self.index = index
+        self.seen: dict[str, int | None] = {}
+
+    def get(self, name: str) -> int | None:
+        try:
+            return self.seen[name]
+        except KeyError:
+            found = self.seen[name] = self.index.get(n.fold(name))
+            return found
+
+
+def _check_unique(parsed, number, value, seen, key, label) -> bool:
+    """Every occurrence of a repeated 学号 or 证件号码 is invalid: which one is right is
+    for staff to say, not for the import to guess."""
+    if not value:
+        return False
+    first = seen.setdefault(value, number)
+    if first == number:
+        return False
+    title = parsed.header.title(key)
+    parsed.errors.append(RowProblem(number, title, f"{label} {value} 与第 {first} 行重复"))
+    if (first, key) not in parsed.flagged:
+        parsed.flagged.add((first, key))
+        parsed.reject(first, title, f"{label} {value} 在文件中出现多次（另见第 {number} 行）")
+    return True
+
+
+# Area codes change over the years; stdnum's lookup is slow, the answer per (area, year) is not.
+_AREA_KNOWN: dict[tuple[str, str], bool] = {}
+
+
+def resident_problems(number: str, birth: date | None, gender: str | None, today: date) -> list[tuple[str, bool, str]]:
+    """The checks of ``selfcheck.idcheck.check_id_number`` for resident IDs, with the
+    same messages, each tagged with the field it concerns: (message, is_warning, key)."""
+    if len(number) != 18:
+        return [(f"居民身份证号码应为18位，实际为{len(number)}位", False, "id_number")]
+    if not (number[:17].isdigit() and number.isascii() and (number[17].isdigit() or number[17] == "X")):
+        return [("居民身份证号码格式错误（应为17位数字加1位数字或X）", False, "id_number")]
+    if ric.calc_check_digit(number) != number[17]:
+        if number.endswith("000"):  # Excel keeps 15 significant digits of a number
+            return [
+                (
+                    "居民身份证号码校验位错误（末三位为 000，可能是 Excel 按数字保存后丢失了末尾数字，请把该列设为文本格式）",
+                    False,
+                    "id_number",
+                )
+            ]
+        return [("居民身份证号码校验位错误", False, "id_number")]
+    try:
+        encoded = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return [("居民身份证号码中的出生日期无效", False, "id_number")]
+    if encoded > today:
+        return [("居民身份证号码中的出生日期晚于今天", False, "id_number")]
+    problems = []
+    area = (number[:6], number[6:10])
+    known = _AREA_KNOWN.get(area)
+    if known is None:
+        try:
+            ric.get_birth_place(number)
+            known = True
+        except StdnumError:
+            known = False
+        if len(_AREA_KNOWN) < 100_000:
+            _AREA_KNOWN[area] = known
+    if not known:
+        problems.append((f"居民身份证号码地区码未知（{number[:6]}），请核实", True, "id_number"))
+    if birth is not None and encoded != birth:
+        problems.append((f"出生日期 {birth:%Y-%m-%d} 与身份证号码中的 {encoded:%Y-%m-%d} 不一致", False, "birth_date"))
+    if gender is not None and ("M" if int(number[16]) % 2 else "F") != gender:
+        problems.append(("性别与身份证号码（第17位）不一致", False, "gender"))
+    return problems
+
+
+# --- step 2: the database ---------------------------------------------------------------------
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _existing_students(student_nos: list[str]) -> dict[str, dict]:
+    """Stored values of the students in the file, by 学号.
+
+    PostgreSQL takes the whole list as one array parameter and its driver already
+    returns dates and decimals; elsewhere the ORM in chunks (SQLite caps parameters).
+    """
+    names = ["pk", "student_no", *FIELDS]
+    if connection.vendor == "postgresql":
+        columns = ", ".join(connection.ops.quote_name(Student._meta.get_field(name).column) for name in names[1:])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, {columns} FROM {Student._meta.db_table} WHERE student_no = ANY(%s)", [student_nos]
+            )
+            return {row[1]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    existing = {}
+    for chunk in _chunks(student_nos):
+        for values in Student.objects.filter(student_no__in=chunk).values(*names):
+            existing[values["student_no"]] = values
+    return existing
+
+
+def _id_owners(id_numbers: list[str]) -> dict[str, tuple[str, str]]:
+    """Who already holds each ID number: id_number -> (学号, 姓名)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id_number, student_no, name FROM {Student._meta.db_table} WHERE id_number = ANY(%s)",
+                [id_numbers],
+            )
+            return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+    owners = {}
+    for chunk in _chunks(id_numbers):
+        for id_number, student_no, name in Student.objects.filter(id_number__in=chunk).values_list(
+            "id_number", "student_no", "name"
+        ):
+            owners[id_number] = (student_no, name)
+    return owners
+
+
+def _campaign_students(campaign: Campaign):
+    """(student id, 学号, 姓名) of everyone with a Check in the campaign."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.student_id, s.student_no, s.name FROM {Check._meta.db_table} c "
+            f"JOIN {Student._meta.db_table} s ON s.id = c.student_id WHERE c.campaign_id = %s",
+            [campaign.pk],
+        )
+        return cursor.fetchall()
+
+
+def compare_roster(parsed: ParsedRoster, campaign: Campaign) -> RosterPlan:
+    """Sort the valid rows into new / changed / unchanged against the stored students."""
+    plan = RosterPlan(parsed=parsed)
+    records = parsed.rows
+    existing = _existing_students([record["student_no"] for record in records.values()])
+    others = [(number, parsed.identities[number]) for number in parsed.invalid_rows if number in parsed.identities]
+    owners = _id_owners([record["id_number"] for record in records.values()] + [pair[1] for _, pair in others])
+    id_title = parsed.header.title("id_number")
+    for number, (student_no, id_number) in others:
+        owner = owners.get(id_number)
+        if owner is not None and owner[0] != student_no:
+            parsed.errors.append(
+                RowProblem(number, id_title, f"证件号码已属于另一名学生（学号 {owner[0]}，{owner[1]}）")
+            )
+    for number, record in list(records.items()):
+        owner = owners.get(record["id_number"])
+        if owner is not None and owner[0] != record["student_no"]:
+            parsed.reject(number, id_title, f"证件号码已属于另一名学生（学号 {owner[0]}，{owner[1]}）")
+            continue
+        current = existing.get(record["student_no"])
+        if current is None:
+            plan.creates.append(record)
+            continue
+        values, old = {}, {}
+        for key, value in record.items():
+            if key != "student_no" and current[key] != value:
+                values[key] = value
+                old[key] = current[key]
+        if values:
+            plan.changes.append(
+                Change(row=number, student_id=current["pk"], student_no=record["student_no"],
+                       name=record.get("name", current["name"]), values=values, old=old)
+            )  # fmt: skip
+        else:
+            plan.unchanged_ids.append(current["pk"])
+    in_file = parsed.file_student_nos
+    for student_id, student_no, name in _campaign_students(campaign):
+        plan.with_check.add(student_id)
+        if student_no not in in_file:
+            plan.missing_count += 1
+            if len(plan.missing_sample) < limits.PREVIEW_SAMPLE:
+                plan.missing_sample.append({"student_no": student_no, "name": name})
+    plan.missing_sample.sort(key=lambda item: item["student_no"])
+    return plan
+
+
+def display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)

@@ -1,0 +1,104 @@
+"""Campaign management for the registrar: create, edit, open, close."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from selfcheck import selectors
+from selfcheck.models import Bulletin, Role
+from selfcheck.permissions import role_required
+from selfcheck.services.campaigns import (
+    DEFAULT_INSTRUCTIONS,
+    DEFAULT_LOGIN_HELP,
+    FROZEN_BULLETIN_STATES,
+    CampaignError,
+    campaign_close,
+    campaign_create,
+    campaign_open,
+    campaign_update,
+)
+from selfcheck.tracking_forms import BulletinFormSet, CampaignForm, bulletin_initial, bulletin_rows
+from selfcheck.views.tracking import posted
+
+
+@role_required(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def campaign_create_view(request):
+    form = CampaignForm(
+        posted(request),
+        initial={"instructions": DEFAULT_INSTRUCTIONS, "login_help": DEFAULT_LOGIN_HELP, "target_rate": 100},
+    )
+    formset = BulletinFormSet(posted(request), prefix="bulletins")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            campaign = campaign_create(
+                by=request.user,
+                slug=form.cleaned_data["slug"],
+                fields=form.service_fields(),
+                bulletins=bulletin_rows(formset),
+                request=request,
+            )
+        except CampaignError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已创建核查活动“{campaign.name}”（草稿）。确认无误后请点击“开放”。")
+            return redirect("campaign_dashboard", slug=campaign.slug)
+    return render(request, "tracking/campaign_form.html", {"form": form, "formset": formset, "frozen": []})
+
+
+@role_required(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def campaign_edit_view(request, slug):
+    campaign = selectors.campaign_for(request.user, slug)
+    bulletins = list(campaign.bulletins.order_by("sequence"))
+    frozen = [b for b in bulletins if b.state in FROZEN_BULLETIN_STATES]
+    editable = [b for b in bulletins if b.state not in FROZEN_BULLETIN_STATES]
+    form = CampaignForm(posted(request), instance=campaign)
+    formset = BulletinFormSet(posted(request), prefix="bulletins", initial=bulletin_initial(editable))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            campaign = campaign_update(
+                campaign,
+                by=request.user,
+                fields=form.service_fields(),
+                bulletins=bulletin_rows(formset),
+                request=request,
+            )
+        except CampaignError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存“{campaign.name}”的设置。")
+            return redirect("campaign_dashboard", slug=campaign.slug)
+    return render(
+        request,
+        "tracking/campaign_form.html",
+        {"form": form, "formset": formset, "campaign": campaign, "frozen": frozen, "states": Bulletin.State},
+    )
+
+
+@role_required(Role.REGISTRAR)
+@require_POST
+def campaign_open_view(request, slug):
+    campaign = selectors.campaign_for(request.user, slug)
+    try:
+        campaign_open(campaign, by=request.user, request=request)
+    except CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"“{campaign.name}”已开放，学生现在可以核对。")
+    return redirect("campaign_dashboard", slug=campaign.slug)
+
+
+@role_required(Role.REGISTRAR)
+@require_POST
+def campaign_close_view(request, slug):
+    campaign = selectors.campaign_for(request.user, slug)
+    try:
+        campaign_close(campaign, by=request.user, request=request)
+    except CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"“{campaign.name}”已结束，学生不能再修改核对结果。")
+    return redirect("campaign_dashboard", slug=campaign.slug)

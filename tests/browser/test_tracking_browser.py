@@ -1,0 +1,111 @@
+"""The two journeys that matter most, in Chromium: a student checks their record; a
+secretary chases the students still pending and exports the list."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from selfcheck.models import AuditEvent, Check
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+from tests.factories import make_student
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_student_confirms_then_reports_a_wrong_field(page, campaign, student_a):
+    campaign.instructions = "第一步：登录学信网\n第二步：逐项核对学籍信息"
+    campaign.save()
+    sign_in(page, student_a.student_no, PASSWORD, student=True)
+
+    record = page.get_by_test_id("record").inner_text()
+    assert student_a.name in record and student_a.masked_id_number in record
+    assert student_a.id_number not in page.content()
+    assert "第二步：逐项核对学籍信息" in page.get_by_test_id("check-actions").inner_text()
+    assert page.get_by_test_id("check-status-badge").inner_text() == "未核对"
+
+    page.get_by_test_id("action-confirm").click()
+    page.wait_for_load_state("networkidle")
+    assert "已记录：核对无误" in page.locator(".messages").inner_text()
+    assert page.get_by_test_id("check-status-badge").inner_text() == "核对无误"
+    check = Check.objects.get(student=student_a)
+    assert (check.status, check.source) == ("confirmed", "student") and check.completed_at
+
+    # Looking again, the student notices the ethnicity is wrong and changes the answer.
+    page.get_by_test_id("action-discrepancy").click()
+    submit = "form[data-testid=discrepancy-form] button[type=submit]"
+    page.click(submit)  # nothing ticked yet
+    assert "请至少勾选一项" in page.locator(".errorbox").inner_text()
+    page.check("input[name=wrong_ethnicity]")
+    page.fill("input[name=correct_ethnicity]", "回族")
+    page.fill("textarea[name=note]", "身份证上为回族")
+    page.click(submit)
+    page.wait_for_url("**/me/")
+    assert page.get_by_test_id("check-status-badge").inner_text() == "信息有误"
+    assert "民族应为：回族" in page.get_by_test_id("reported").inner_text()
+    check.refresh_from_db()
+    assert check.detail == {"fields": {"ethnicity": "回族"}, "note": "身份证上为回族"}
+
+
+def test_a_student_who_cannot_log_in_sees_the_help_and_reports_it(page, campaign, student_a):
+    campaign.login_help = "手机号已被注册：在学信网点“找回用户名”\n学籍未关联：登录后手动绑定"
+    campaign.save()
+    sign_in(page, student_a.student_no, PASSWORD, student=True)
+    page.get_by_test_id("action-blocked").click()
+    assert "手机号已被注册：在学信网点“找回用户名”" in page.get_by_test_id("login-help").inner_text()
+    page.get_by_label("手机号已被注册，无法注册或登录学信网").check()
+    page.click("form[data-testid=problem-form] button[type=submit]")
+    page.wait_for_url("**/me/")
+    assert page.get_by_test_id("check-status-badge").inner_text() == "无法登录（手机号已被注册）"
+
+
+def test_a_secretary_chases_pending_students_exports_them_and_sets_one_on_behalf(
+    page, campaign, college_a, college_b, secretary_a, student_a, student_b
+):
+    done = make_student(college_a, name="赵一", class_name="软件2602", phone="13900000001")
+    Check.objects.create(campaign=campaign, student=done, status=Check.Status.CONFIRMED)
+    late = make_student(college_a, name="钱二", class_name="软件2602", phone="13900000002")
+    Check.objects.create(campaign=campaign, student=late)
+
+    sign_in(page, secretary_a.username, PASSWORD)
+    assert "外国语学院" not in page.get_by_test_id("colleges").inner_text()
+    page.get_by_role("link", name="计算机学院").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("stat-total").inner_text() == "3"
+    assert page.get_by_test_id("trend-chart").is_visible()
+
+    rows = page.get_by_test_id("check-list").inner_text()
+    assert "张三" in rows and "钱二" in rows and "13900000002" in rows and "软件2602" in rows
+    assert "赵一" not in rows and "李四" not in rows  # done, and of another college
+
+    page.get_by_test_id("search").fill("钱")
+    page.click("form[data-testid=filters] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("check-row").count() == 1
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-xlsx").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    values = [[str(v) for v in row] for row in workbook.active.iter_rows(values_only=True)]
+    assert [row[1] for row in values[1:]] == ["钱二"]
+    assert values[1][5] == late.masked_id_number and values[1][6] == "13900000002"
+    assert late.id_number not in str(values)
+
+    # 钱二 confirmed by phone: the secretary records it with a reason.
+    page.get_by_role("link", name=late.student_no).click()
+    page.select_option("select[name=status]", "confirmed")
+    page.fill("textarea[name=reason]", "电话确认已在学信网核对无误")
+    page.click("form[data-testid=on-behalf] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已将 钱二 的核对状态设为“核对无误”" in page.locator(".messages").inner_text()
+    assert "电话确认已在学信网核对无误" in page.get_by_test_id("history").inner_text()
+    check = Check.objects.get(student=late)
+    assert (check.status, check.source, check.set_by) == ("confirmed", "secretary", secretary_a)
+    assert AuditEvent.objects.filter(action="check.set_status", actor=secretary_a).count() == 1
+
+    page.goto(f"/campaigns/{campaign.slug}/colleges/{college_a.code}/")
+    assert "钱二" not in page.get_by_test_id("check-list").inner_text()
+    assert page.get_by_test_id("stat-done").inner_text() == "2"
