@@ -35,15 +35,19 @@ class Command(BaseCommand):
             "--json", dest="as_json", action="store_true", help="print one JSON object and nothing else"
         )
 
+    def _unreadable(self, as_json: bool, message: str, plain: str) -> None:
+        """Stop with exit status 2: one JSON object with the reason, or a plain error."""
+        if as_json:
+            self._print_json({"committed": False, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0,
+                              "errors": [{"row": 0, "column": "", "message": message}],
+                              "encoding": "", "header_row": None})  # fmt: skip
+            sys.exit(EXIT_UNREADABLE)
+        raise CommandError(plain, returncode=EXIT_UNREADABLE)
+
     def handle(self, *args, path, campaign, kind, dry_run, valid_only, encoding, as_json: bool, **options):
         found = Campaign.objects.filter(slug=campaign).first()
         if found is None:
-            if as_json:
-                self._print_json({"committed": False, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0,
-                                  "errors": [{"row": 0, "column": "", "message": f"没有标识为 {campaign} 的核查活动"}],
-                                  "encoding": "", "header_row": None})  # fmt: skip
-                sys.exit(EXIT_UNREADABLE)
-            raise CommandError(f"no campaign with slug {campaign!r}", returncode=EXIT_UNREADABLE)
+            self._unreadable(as_json, f"没有标识为 {campaign} 的核查活动", f"no campaign with slug {campaign!r}")
         try:
             outcome = roster_import_run(
                 path, campaign=found, kind=kind, dry_run=dry_run, valid_only=valid_only, encoding=encoding
@@ -51,12 +55,7 @@ class Command(BaseCommand):
         except FileNotFoundError:
             outcome = None
         if outcome is None:
-            if as_json:
-                self._print_json({"committed": False, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0,
-                                  "errors": [{"row": 0, "column": "", "message": f"文件不存在：{path}"}],
-                                  "encoding": "", "header_row": None})  # fmt: skip
-                sys.exit(EXIT_UNREADABLE)
-            raise CommandError(f"no such file: {path}", returncode=EXIT_UNREADABLE)
+            self._unreadable(as_json, f"文件不存在：{path}", f"no such file: {path}")
         if outcome.refused:
             status = EXIT_UNREADABLE
         elif outcome.committed or not outcome.invalid:
