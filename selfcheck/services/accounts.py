@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from selfcheck.idcheck import normalize_id_number
 from selfcheck.models import Role, Student, User
@@ -33,7 +34,7 @@ def student_activate(*, student_no: str, id_number: str, name: str, password: st
         or student.id_number != normalize_id_number(normalize_text(id_number))
         or student.name != normalize_text(name)
     ):
-        raise ActivationError("学号、证件号码与姓名不匹配，请核对后重试")
+        raise ActivationError(_("学号、证件号码与姓名不匹配，请核对后重试"))
     with transaction.atomic():
         user = student.user
         if user is None:
@@ -41,7 +42,7 @@ def student_activate(*, student_no: str, id_number: str, name: str, password: st
         if user is None:
             user = User(username=student.student_no, role=Role.STUDENT, first_name=student.name)
         elif user.role != Role.STUDENT:
-            raise ActivationError("该学号已被其他账号占用，请联系学籍科")
+            raise ActivationError(_("该学号已被其他账号占用，请联系学籍科"))
         user.password = make_password(password)
         user.is_active = True
         user.save()

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from selfcheck import stats
 from selfcheck.models import Bulletin, Campaign, Check, Level, Student, User
@@ -68,14 +70,14 @@ def _plain(value: Any) -> Any:
 def _validate(campaign: Campaign) -> None:
     levels = campaign.levels or []
     if not isinstance(levels, list) or any(level not in Level.values for level in levels):
-        raise CampaignError("层次无效。")
+        raise CampaignError(_("层次无效。"))
     if campaign.opens_on and campaign.closes_on and campaign.closes_on < campaign.opens_on:
-        raise CampaignError("截止日期不能早于开始日期。")
+        raise CampaignError(_("截止日期不能早于开始日期。"))
     try:
         campaign.full_clean(exclude=["created_by"])
     except ValidationError as exc:
         messages = [m for values in exc.message_dict.values() for m in values]
-        raise CampaignError("；".join(messages)) from None
+        raise CampaignError(pgettext("list separator", "；").join(messages)) from None
 
 
 def eligible_students(campaign: Campaign):
@@ -115,10 +117,10 @@ def _apply_bulletins(campaign: Campaign, rows: list[BulletinRow], *, now: dateti
             continue
         bulletin = existing.get(row.sequence)
         if bulletin is None:
-            raise CampaignError(f"第{row.sequence}次通报已不存在，请刷新页面后重试。")
+            raise CampaignError(_("第%(n)s次通报已不存在，请刷新页面后重试。") % {"n": row.sequence})
         if bulletin.state in FROZEN_BULLETIN_STATES:
             if bulletin.scheduled_at != row.scheduled_at or (row.title and row.title != bulletin.title):
-                raise CampaignError(f"第{row.sequence}次通报已发布或正在生成，不能修改。")
+                raise CampaignError(_("第%(n)s次通报已发布或正在生成，不能修改。") % {"n": row.sequence})
             continue
         wanted[row.sequence] = row
 
@@ -134,7 +136,7 @@ def _apply_bulletins(campaign: Campaign, rows: list[BulletinRow], *, now: dateti
         if bulletin.scheduled_at == row.scheduled_at and bulletin.title == title:
             continue
         if bulletin.scheduled_at != row.scheduled_at and row.scheduled_at <= now:
-            raise CampaignError(f"第{sequence}次通报的时间已过，请选择以后的时间。")
+            raise CampaignError(_("第%(n)s次通报的时间已过，请选择以后的时间。") % {"n": sequence})
         bulletin.scheduled_at = row.scheduled_at
         bulletin.title = title
         # A failed bulletin that is rescheduled gets another go.
@@ -147,7 +149,8 @@ def _apply_bulletins(campaign: Campaign, rows: list[BulletinRow], *, now: dateti
     for row in sorted(new_rows, key=lambda r: r.scheduled_at):
         if row.scheduled_at <= now:
             raise CampaignError(
-                f"通报时间 {timezone.localtime(row.scheduled_at):%Y-%m-%d %H:%M} 已过，请选择以后的时间。"
+                _("通报时间 %(time)s 已过，请选择以后的时间。")
+                % {"time": f"{timezone.localtime(row.scheduled_at):%Y-%m-%d %H:%M}"}
             )
         Bulletin.objects.create(
             campaign=campaign,
@@ -174,7 +177,7 @@ def campaign_create(
     Side effects: bulletins created; one audit event ``campaign.create``.
     """
     if Campaign.objects.filter(slug=slug).exists():
-        raise CampaignError("该标识已被其他活动使用。")
+        raise CampaignError(_("该标识已被其他活动使用。"))
     campaign = Campaign(slug=slug, created_by=by, state=Campaign.State.DRAFT)
     for name in EDITABLE_FIELDS:
         if name in fields:
@@ -243,12 +246,14 @@ def campaign_open(campaign: Campaign, *, by: User, request: HttpRequest | None =
     """
     today = timezone.localdate()
     if campaign.closes_on < today:
-        raise CampaignError(f"截止日期（{campaign.closes_on:%Y-%m-%d}）已过，请先修改截止日期再开放。")
+        raise CampaignError(
+            _("截止日期（%(date)s）已过，请先修改截止日期再开放。") % {"date": f"{campaign.closes_on:%Y-%m-%d}"}
+        )
     old = campaign.state
     if old == Campaign.State.OPEN:
-        raise CampaignError("该活动已在进行中。")
+        raise CampaignError(_("该活动已在进行中。"))
     if Campaign.objects.filter(pk=campaign.pk, state=old).update(state=Campaign.State.OPEN) != 1:
-        raise CampaignError("活动状态已被他人修改，请刷新页面后重试。")
+        raise CampaignError(_("活动状态已被他人修改，请刷新页面后重试。"))
     campaign.state = Campaign.State.OPEN
     added = campaign_sync_checks(campaign)
     audit_record(
@@ -268,7 +273,7 @@ def campaign_close(campaign: Campaign, *, by: User, request: HttpRequest | None 
     Side effects: one audit event ``campaign.close``. Scheduled bulletins stay scheduled.
     """
     if Campaign.objects.filter(pk=campaign.pk, state=Campaign.State.OPEN).update(state=Campaign.State.CLOSED) != 1:
-        raise CampaignError("只有进行中的活动可以结束。")
+        raise CampaignError(_("只有进行中的活动可以结束。"))
     old = campaign.state
     campaign.state = Campaign.State.CLOSED
     audit_record(

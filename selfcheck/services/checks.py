@@ -24,13 +24,13 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from selfcheck import stats
 from selfcheck.models import Campaign, Check, Role, User
 from selfcheck.services.audit import audit_record
 
-CONTACT = "如需修改请联系所在学院教学秘书或学籍科"
 STUDENT_STATUSES = (Check.Status.CONFIRMED, Check.Status.DISCREPANCY, Check.Status.BLOCKED, Check.Status.MISSING)
 REASON_MAX = 500
 
@@ -45,10 +45,17 @@ def window_message(campaign: Campaign, today=None) -> str:
     if campaign.is_within_window(today):
         return ""
     if campaign.state == Campaign.State.DRAFT:
-        return "核查尚未开始，请留意学院通知。"
+        return _("核查尚未开始，请留意学院通知。")
     if campaign.state == Campaign.State.OPEN and today < campaign.opens_on:
-        return f"核查将于{campaign.opens_on:%Y年%m月%d日}开始，届时再来核对。"
-    return f"核查已于{campaign.closes_on:%Y年%m月%d日}截止，{CONTACT}。"
+        return _("核查将于%(date)s开始，届时再来核对。") % {"date": _long_date(campaign.opens_on)}
+    return _("核查已于%(date)s截止，如需修改请联系所在学院教学秘书或学籍科。") % {
+        "date": _long_date(campaign.closes_on)
+    }
+
+
+def _long_date(day) -> str:
+    # Translators: a date format (Django's date filter syntax); in Chinese 2026年09月01日.
+    return dateformat.format(day, _("Y年m月d日"))
 
 
 def _source_for(by: User | None) -> str:
@@ -60,32 +67,32 @@ def _source_for(by: User | None) -> str:
         return Check.Source.SECRETARY
     if by.role == Role.STUDENT:
         return Check.Source.STUDENT
-    raise CheckError("您的角色不能修改核对状态。")
+    raise CheckError(_("您的角色不能修改核对状态。"))
 
 
 def _authorize(check: Check, *, by: User | None, source: str, reason: str) -> None:
     campaign = check.campaign
     if source == Check.Source.STUDENT:
         if by is None or by.role != Role.STUDENT or check.student.user_id != by.pk:
-            raise CheckError("只能核对本人的学籍信息。")
+            raise CheckError(_("只能核对本人的学籍信息。"))
         message = window_message(campaign)
         if message:
             raise CheckError(message)
         return
     if source == Check.Source.SECRETARY:
         if by is None or by.role != Role.SECRETARY:
-            raise CheckError("您的角色不能代为设置核对状态。")
+            raise CheckError(_("您的角色不能代为设置核对状态。"))
         if not by.colleges.filter(pk=check.student.college_id).exists():
-            raise CheckError("该学生不属于您负责的学院。")
+            raise CheckError(_("该学生不属于您负责的学院。"))
         if campaign.state != Campaign.State.OPEN:
-            raise CheckError("核查活动未在进行中，如需修改请联系学籍科。")
+            raise CheckError(_("核查活动未在进行中，如需修改请联系学籍科。"))
     else:  # registrar, CHSI list, system
         if by is not None and not by.is_registrar:
-            raise CheckError("您的角色不能代为设置核对状态。")
+            raise CheckError(_("您的角色不能代为设置核对状态。"))
         if campaign.state == Campaign.State.DRAFT:
-            raise CheckError("核查活动尚未开放。")
+            raise CheckError(_("核查活动尚未开放。"))
     if source in (Check.Source.SECRETARY, Check.Source.REGISTRAR) and not reason:
-        raise CheckError("代学生设置状态时请填写原因。")
+        raise CheckError(_("代学生设置状态时请填写原因。"))
 
 
 @transaction.atomic
@@ -113,22 +120,22 @@ def check_set_status(
     Raises ``CheckError`` with a message for the user when the change is refused.
     """
     if status not in Check.Status.values:
-        raise CheckError("无效的核对状态。")
+        raise CheckError(_("无效的核对状态。"))
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise CheckError(f"原因不能超过{REASON_MAX}字。")
+        raise CheckError(_("原因不能超过%(max)d字。") % {"max": REASON_MAX})
     source = source or _source_for(by)
     if source not in Check.Source.values:
-        raise CheckError("无效的来源。")
+        raise CheckError(_("无效的来源。"))
     if source == Check.Source.STUDENT and status not in STUDENT_STATUSES:
-        raise CheckError("无效的核对状态。")
+        raise CheckError(_("无效的核对状态。"))
     if status == Check.Status.BLOCKED:
         if blocked_reason not in Check.BlockedReason.values:
-            raise CheckError("请选择无法登录的原因。")
+            raise CheckError(_("请选择无法登录的原因。"))
     else:
         blocked_reason = ""
     if detail is not None and not isinstance(detail, dict):
-        raise CheckError("核对详情格式无效。")
+        raise CheckError(_("核对详情格式无效。"))
 
     # Lock the row: a student and their secretary clicking at once must not lose a write.
     locked = Check.objects.select_for_update().select_related("campaign", "student").get(pk=check.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfcheck import selectors
@@ -43,7 +44,9 @@ def campaign_create_view(request):
         except CampaignError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已创建核查活动“{campaign.name}”（草稿）。确认无误后请点击“开放”。")
+            messages.success(
+                request, _("已创建核查活动“%(name)s”（草稿）。确认无误后请点击“开放”。") % {"name": campaign.name}
+            )
             return redirect("campaign_dashboard", slug=campaign.slug)
     return render(request, "tracking/campaign_form.html", {"form": form, "formset": formset, "frozen": []})
 
@@ -69,7 +72,7 @@ def campaign_edit_view(request, slug):
         except CampaignError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已保存“{campaign.name}”的设置。")
+            messages.success(request, _("已保存“%(name)s”的设置。") % {"name": campaign.name})
             return redirect("campaign_dashboard", slug=campaign.slug)
     return render(
         request,
@@ -87,7 +90,7 @@ def campaign_open_view(request, slug):
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"“{campaign.name}”已开放，学生现在可以核对。")
+        messages.success(request, _("“%(name)s”已开放，学生现在可以核对。") % {"name": campaign.name})
     return redirect("campaign_dashboard", slug=campaign.slug)
 
 
@@ -100,5 +103,5 @@ def campaign_close_view(request, slug):
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"“{campaign.name}”已结束，学生不能再修改核对结果。")
+        messages.success(request, _("“%(name)s”已结束，学生不能再修改核对结果。") % {"name": campaign.name})
     return redirect("campaign_dashboard", slug=campaign.slug)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from selfcheck import selectors, stats
 from selfcheck.models import Campaign, Check, Role
@@ -47,7 +48,7 @@ def secretary_home(request):
     wanted = request.GET.get("campaign")
     campaign = next((c for c in campaigns if c.slug == wanted), None)
     if wanted and campaign is None:
-        messages.error(request, "没有找到该核查活动，已显示当前活动。")
+        messages.error(request, _("没有找到该核查活动，已显示当前活动。"))
     if campaign is None:
         campaign = next((c for c in campaigns if c.state == Campaign.State.OPEN), campaigns[0] if campaigns else None)
     colleges = list(selectors.colleges_for(request.user))

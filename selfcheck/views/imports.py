@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -147,7 +149,7 @@ def import_revalidate(request, pk: int):
     form = RevalidateForm(request.POST)
     encoding = form.cleaned_data["encoding"] if form.is_valid() else None
     if not roster.roster_import_revalidate(record, encoding_override=encoding, user=request.user, request=request):
-        messages.error(request, "该导入已完成，不能重新校验。")
+        messages.error(request, _("该导入已完成，不能重新校验。"))
     return redirect("import_detail", pk=record.pk)
 
 
@@ -159,8 +161,8 @@ def import_college(request, pk: int):
     prefix = request.POST.get("prefix", "")
     form = CollegeResolveForm(request.POST, prefix=prefix or None)
     if not form.is_valid():
-        problems = "；".join(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, f"未能处理学院：{problems}")
+        problems = pgettext("list separator", "；").join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("未能处理学院：%(problems)s") % {"problems": problems})
         return redirect("import_detail", pk=record.pk)
     name = form.cleaned_data["name"]
     try:
@@ -168,10 +170,14 @@ def import_college(request, pk: int):
             roster.roster_college_map(
                 name=name, college=form.cleaned_data["college"], user=request.user, request=request
             )
-            messages.success(request, f"已把“{name}”对应到“{form.cleaned_data['college']}”，正在重新校验。")
+            messages.success(
+                request,
+                _("已把“%(name)s”对应到“%(college)s”，正在重新校验。")
+                % {"name": name, "college": form.cleaned_data["college"]},
+            )
         else:
             roster.roster_college_create(code=form.cleaned_data["code"], name=name, user=request.user, request=request)
-            messages.success(request, f"已新建学院“{name}”，正在重新校验。")
+            messages.success(request, _("已新建学院“%(name)s”，正在重新校验。") % {"name": name})
     except roster.CollegeMappingError as refused:
         messages.error(request, str(refused))
         return redirect("import_detail", pk=record.pk)

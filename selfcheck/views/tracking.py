@@ -17,6 +17,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfcheck import selectors, stats
@@ -54,10 +56,10 @@ def _paginate(request, queryset):
     try:
         return paginator.page(raw)
     except PageNotAnInteger:
-        messages.warning(request, "页码无效，已显示第 1 页。")
+        messages.warning(request, _("页码无效，已显示第 1 页。"))
         return paginator.page(1)
     except EmptyPage:
-        messages.warning(request, "页码超出范围，已显示最后一页。")
+        messages.warning(request, _("页码超出范围，已显示最后一页。"))
         return paginator.page(paginator.num_pages)
 
 
@@ -67,8 +69,10 @@ def _filter(request, checks, *, with_college: bool = False):
     if form.is_valid():
         data = form.cleaned_data
     else:
-        labels = "、".join(str(form.fields[name].label) for name in form.errors if name in form.fields)
-        messages.error(request, f"筛选条件无效（{labels}），已按默认条件显示。")
+        labels = pgettext("list separator", "、").join(
+            str(form.fields[name].label) for name in form.errors if name in form.fields
+        )
+        messages.error(request, _("筛选条件无效（%(labels)s），已按默认条件显示。") % {"labels": labels})
         form = CheckFilterForm()
         data = {}
     status = data.get("status") or OPEN
@@ -111,9 +115,11 @@ def detail_rows(detail: dict | None) -> list[tuple[str, str]]:
             label = str(Student._meta.get_field(name).verbose_name)
         except FieldDoesNotExist:  # written by an import or an older form
             label = str(name)
-        rows.append((f"{label}应为", mask_id_number(str(value)) if name == "id_number" else str(value)))
+        rows.append(
+            (_("%(label)s应为") % {"label": label}, mask_id_number(str(value)) if name == "id_number" else str(value))
+        )
     if detail.get("note"):
-        rows.append(("说明", str(detail["note"])))
+        rows.append((_("说明"), str(detail["note"])))
     return rows
 
 
@@ -260,13 +266,13 @@ def campaign_export(request, slug, kind):
     campaign = selectors.campaign_for(request.user, slug)
     fmt = _export_format(request)
     if fmt is None:
-        messages.error(request, "导出格式无效，只支持 xlsx 或 csv。")
+        messages.error(request, _("导出格式无效，只支持 xlsx 或 csv。"))
         return redirect("campaign_dashboard", slug=campaign.slug)
     checks = selectors.checks_for(request.user, campaign)
     if kind == "colleges":
         rows = stats.campaign_summary(checks)["colleges"]
         headers = ["名次", "学院代码", "学院", "学生数", "已完成", "完成率(%)"] + [
-            str(label) for _, label in Check.Status.choices
+            str(label) for _value, label in Check.Status.choices
         ]
         data = (
             [r["rank"], r["code"], r["name"], r["total"], r["done"], r["rate"]] + [r[s] for s in stats.STATUSES]
@@ -285,7 +291,7 @@ def campaign_export(request, slug, kind):
             fmt, f"{campaign.slug}-无法登录与查无学籍", EXPORT_HEADERS,
             _export_rows(problems.order_by("student__college__code", *LIST_ORDER)),
         )  # fmt: skip
-    messages.error(request, "没有这种导出。")
+    messages.error(request, _("没有这种导出。"))
     return redirect("campaign_dashboard", slug=campaign.slug)
 
 
@@ -331,7 +337,7 @@ def college_export(request, slug, code):
     college = selectors.college_for(request.user, code)
     fmt = _export_format(request)
     if fmt is None:
-        messages.error(request, "导出格式无效，只支持 xlsx 或 csv。")
+        messages.error(request, _("导出格式无效，只支持 xlsx 或 csv。"))
         return redirect("college_dashboard", slug=campaign.slug, code=college.code)
     checks = selectors.checks_for(request.user, campaign).filter(student__college=college)
     _form, filtered, filters = _filter(request, checks)
@@ -364,7 +370,8 @@ def check_detail(request, slug, student_id):
         else:
             messages.success(
                 request,
-                f"已将 {check.student.name} 的核对状态设为“{Check.Status(form.cleaned_data['status']).label}”。",
+                _("已将 %(name)s 的核对状态设为“%(status)s”。")
+                % {"name": check.student.name, "status": Check.Status(form.cleaned_data["status"]).label},
             )
             return redirect("check_detail", slug=campaign.slug, student_id=check.student_id)
     student = check.student
@@ -383,7 +390,12 @@ def check_detail(request, slug, student_id):
     )
 
 
-CHANGE_LABELS = {"status": "状态", "source": "来源", "blocked_reason": "无法登录原因", "reason": "原因"}
+CHANGE_LABELS = {
+    "status": gettext_lazy("状态"),
+    "source": gettext_lazy("来源"),
+    "blocked_reason": gettext_lazy("无法登录原因"),
+    "reason": gettext_lazy("原因"),
+}
 CHOICE_LABELS = {
     "status": dict(Check.Status.choices),
     "source": dict(Check.Source.choices),
@@ -401,11 +413,14 @@ def _history_rows(events) -> list[dict]:
             old, new = (list(event.changes[key]) + [None, None])[:2]
             names = CHOICE_LABELS.get(key, {})
             old, new = names.get(old, old), names.get(new, new)
-            lines.append(f"{label}：{new}" if key == "reason" else f"{label}：{old or '—'} → {new or '—'}")
+            if key == "reason":
+                lines.append(_("%(label)s：%(new)s") % {"label": label, "new": new})
+            else:
+                lines.append(_("%(label)s：%(old)s → %(new)s") % {"label": label, "old": old or "—", "new": new or "—"})
         actor = event.actor
         rows.append({
             "at": event.created_at,
-            "actor": (actor.get_full_name() or actor.username) if actor else "系统",
+            "actor": (actor.get_full_name() or actor.username) if actor else _("系统"),
             "lines": lines,
         })  # fmt: skip
     return rows
@@ -420,16 +435,18 @@ def _student_done(request, check, **kwargs):
     except CheckError as exc:
         messages.error(request, str(exc))
         return False
-    messages.success(request, f"已记录：{check.get_status_display()}。{_thanks(check)}")
+    messages.success(
+        request, _("已记录：%(status)s。%(thanks)s") % {"status": check.get_status_display(), "thanks": _thanks(check)}
+    )
     return True
 
 
 def _thanks(check: Check) -> str:
     if check.status == Check.Status.CONFIRMED:
-        return "感谢配合！"
+        return _("感谢配合！")
     if check.status == Check.Status.DISCREPANCY:
-        return "学院和学籍科将根据您填写的信息跟进更正。"
-    return "请按提示处理，学院教学秘书会与您联系。"
+        return _("学院和学籍科将根据您填写的信息跟进更正。")
+    return _("请按提示处理，学院教学秘书会与您联系。")
 
 
 @role_required(Role.STUDENT)
