@@ -259,7 +259,7 @@ def _make_student_batch(rng, colleges, campaign, cohort, start, count, password_
     checks = []
     for student in students:
         status = rng.choices(statuses, weights)[0]
-        check = Check(campaign=campaign, student_id=student.pk, status=status)
+        check = Check(campaign=campaign, student_id=student.pk, college_id=student.college_id, status=status)
         if status != Check.Status.PENDING:
             day = campaign.opens_on + timedelta(days=min(int(rng.expovariate(0.35)), days_open))
             moment = datetime.combine(day, time(rng.randint(8, 22), rng.randint(0, 59)), tzinfo=tz)

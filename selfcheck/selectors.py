@@ -70,7 +70,7 @@ def checks_for(user: User, campaign: Campaign | None = None) -> QuerySet[Check]:
     elif _is_registrar(user):
         checks = Check.objects.all()
     elif user.role == Role.SECRETARY:
-        checks = Check.objects.filter(student__college__in=colleges_for(user))
+        checks = Check.objects.filter(college__in=colleges_for(user))
     elif user.role == Role.STUDENT:
         checks = Check.objects.filter(student__user=user)
     else:

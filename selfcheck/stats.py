@@ -81,16 +81,16 @@ def college_counts(checks: QuerySet[Check]) -> list[dict]:
     """Counts per college, ordered by college code; one query."""
     rows = (
         checks.order_by()
-        .values("student__college_id", "student__college__code", "student__college__name")
+        .values("college_id", "college__code", "college__name")
         .annotate(**_status_aggregates())
-        .order_by("student__college__code")
+        .order_by("college__code")
     )
     return [
         _finish(
             {
-                "college_id": row.pop("student__college_id"),
-                "code": row.pop("student__college__code"),
-                "name": row.pop("student__college__name"),
+                "college_id": row.pop("college_id"),
+                "code": row.pop("college__code"),
+                "name": row.pop("college__name"),
                 **row,
             }
         )

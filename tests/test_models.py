@@ -87,3 +87,22 @@ def test_check_is_done_when_confirmed_or_discrepant(student_a):
     assert not check.is_done
     check.status = Check.Status.DISCREPANCY
     assert check.is_done
+
+
+def test_a_check_takes_its_students_college(student_a, college_a):
+    assert student_a.checks.get().college == college_a
+
+
+def test_moving_a_student_moves_their_checks(student_a, college_b):
+    student_a.college = college_b
+    student_a.save()
+    assert student_a.checks.get().college == college_b
+
+
+def test_sync_colleges_repairs_checks_written_in_bulk(student_a, college_a, college_b):
+    from selfcheck.models import Student
+
+    Student.objects.filter(pk=student_a.pk).update(college=college_b)  # bypasses save()
+    assert student_a.checks.get().college == college_a
+    assert Check.sync_colleges() == 1
+    assert student_a.checks.get().college == college_b

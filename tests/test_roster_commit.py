@@ -99,6 +99,7 @@ def test_changed_fields_are_shown_and_only_they_are_written(tmp_path, campaign, 
     run(tmp_path, table([student(1, 专业="人工智能", 学院="外国语学院"), student(2)]), campaign)
     changed = Student.objects.get(student_no="2026000001")
     assert (changed.major, changed.college, changed.phone) == ("人工智能", college_b, "13900000000")
+    assert changed.checks.get().college == college_b  # the dashboards count the move at once
 
 
 def test_a_blank_optional_cell_never_clears_stored_data(tmp_path, campaign, college_a):

@@ -95,9 +95,9 @@ def campaign_sync_checks(campaign: Campaign) -> int:
     checks = Check.objects.filter(campaign=campaign)
     before = checks.count()
     # Read the ids first: SQLite must not insert into a table it is still reading.
-    missing = list(eligible_students(campaign).exclude(checks__campaign=campaign).values_list("pk", flat=True))
+    missing = list(eligible_students(campaign).exclude(checks__campaign=campaign).values_list("pk", "college_id"))
     Check.objects.bulk_create(
-        (Check(campaign=campaign, student_id=student_id) for student_id in missing),
+        (Check(campaign=campaign, student_id=student_id, college_id=college_id) for student_id, college_id in missing),
         batch_size=5000,
         ignore_conflicts=True,
     )

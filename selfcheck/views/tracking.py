@@ -83,7 +83,7 @@ def _filter(request, checks, *, with_college: bool = False):
     elif status != ALL:
         checks = checks.filter(status=status)
     if with_college and data.get("college"):
-        checks = checks.filter(student__college__code=data["college"])
+        checks = checks.filter(college__code=data["college"])
     if data.get("major"):
         checks = checks.filter(student__major=data["major"])
     if data.get("class_name"):
@@ -302,7 +302,7 @@ def campaign_export(request, slug, kind):
 def college_dashboard(request, slug, code):
     campaign = selectors.campaign_for(request.user, slug)
     college = selectors.college_for(request.user, code)
-    checks = selectors.checks_for(request.user, campaign).filter(student__college=college)
+    checks = selectors.checks_for(request.user, campaign).filter(college=college)
     overview = stats.cached(campaign, lambda: stats.college_overview(checks, campaign), college_id=college.pk)
     counts = overview["counts"]
     form, filtered, filters = _filter(request, checks)
@@ -339,7 +339,7 @@ def college_export(request, slug, code):
     if fmt is None:
         messages.error(request, _("导出格式无效，只支持 xlsx 或 csv。"))
         return redirect("college_dashboard", slug=campaign.slug, code=college.code)
-    checks = selectors.checks_for(request.user, campaign).filter(student__college=college)
+    checks = selectors.checks_for(request.user, campaign).filter(college=college)
     _form, filtered, filters = _filter(request, checks)
     label = "未完成名单" if not filters.get("status") else "学生名单"
     stamp = timezone.localtime().strftime("%Y%m%d")

@@ -40,6 +40,8 @@ def write_roster(plan: RosterPlan, *, campaign: Campaign, now: datetime) -> Writ
         (_copy_students if fast else _bulk_create_students)(creates, now)
     if plan.changes:
         (_copy_changes if fast else _bulk_update_changes)(plan, now)
+        if any("college_id" in change.values or "college" in change.values for change in plan.changes):
+            Check.sync_colleges()
     student_nos = [record["student_no"] for record in plan.parsed.rows.values()]
     checks = _ensure_checks(campaign, student_nos, now) if fast else _bulk_checks(plan, campaign, creates, now)
     return Written(created=len(creates), updated=len(plan.changes), checks_created=checks)
@@ -169,8 +171,10 @@ def _ensure_checks(campaign: Campaign, student_nos: list[str], now: datetime) ->
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {Check._meta.db_table} (campaign_id, student_id, status, source, blocked_reason, detail, note, created_at)
-            SELECT %s, s.id, %s, %s, '', '{{}}'::jsonb, '', %s FROM {Student._meta.db_table} s WHERE s.student_no = ANY(%s)
+            INSERT INTO {Check._meta.db_table}
+                (campaign_id, student_id, college_id, status, source, blocked_reason, detail, note, created_at)
+            SELECT %s, s.id, s.college_id, %s, %s, '', '{{}}'::jsonb, '', %s
+            FROM {Student._meta.db_table} s WHERE s.student_no = ANY(%s)
             ON CONFLICT DO NOTHING
             """,
             [campaign.pk, Check.Status.PENDING, Check.Source.SYSTEM, now, student_nos],
@@ -207,8 +211,9 @@ def _bulk_checks(plan: RosterPlan, campaign: Campaign, creates: list[dict], now:
     ids += [change.student_id for change in plan.changes]
     ids += plan.unchanged_ids
     missing = [pk for pk in ids if pk not in plan.with_check]
+    colleges = dict(Student.objects.values_list("pk", "college_id"))
     Check.objects.bulk_create(
-        [Check(campaign=campaign, student_id=pk, created_at=now) for pk in missing],
+        [Check(campaign=campaign, student_id=pk, college_id=colleges[pk], created_at=now) for pk in missing],
         batch_size=BATCH,
         ignore_conflicts=True,
     )
