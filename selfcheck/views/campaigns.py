@@ -81,27 +81,25 @@ def campaign_edit_view(request, slug):
     )
 
 
-@role_required(Role.REGISTRAR)
-@require_POST
-def campaign_open_view(request, slug):
+def _transition(request, slug, step, success):
+    """Run one campaign step (open or close) and report its outcome on the dashboard."""
     campaign = selectors.campaign_for(request.user, slug)
     try:
-        campaign_open(campaign, by=request.user, request=request)
+        step(campaign, by=request.user, request=request)
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("“%(name)s”已开放，学生现在可以核对。") % {"name": campaign.name})
+        messages.success(request, success % {"name": campaign.name})
     return redirect("campaign_dashboard", slug=campaign.slug)
+
+
+@role_required(Role.REGISTRAR)
+@require_POST
+def campaign_open_view(request, slug):
+    return _transition(request, slug, campaign_open, _("“%(name)s”已开放，学生现在可以核对。"))
 
 
 @role_required(Role.REGISTRAR)
 @require_POST
 def campaign_close_view(request, slug):
-    campaign = selectors.campaign_for(request.user, slug)
-    try:
-        campaign_close(campaign, by=request.user, request=request)
-    except CampaignError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("“%(name)s”已结束，学生不能再修改核对结果。") % {"name": campaign.name})
-    return redirect("campaign_dashboard", slug=campaign.slug)
+    return _transition(request, slug, campaign_close, _("“%(name)s”已结束，学生不能再修改核对结果。"))
