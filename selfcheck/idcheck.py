@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidComponent, ValidationError
+from stdnum.exceptions import ValidationError
 
 from selfcheck.models import Gender, IdType
 
@@ -24,22 +24,35 @@ _PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
 class IdProblem:
     message: str
     is_warning: bool = False
+    field: str = "id_number"  # the record field the problem is about
+
+
+# (area code, birth year) -> known to stdnum's county table; a roster repeats few pairs.
+_AREA_KNOWN: dict[tuple[str, str], bool] = {}
+_AREA_CACHE_LIMIT = 100_000
 
 
 def normalize_id_number(value: str) -> str:
     return value.strip().replace(" ", "").upper()
 
 
-def resident_birth_date(number: str) -> date | None:
-    try:
-        return ric.get_birth_date(number)
-    except ValidationError:
-        return None
-
-
 def resident_gender(number: str) -> str:
     """The gender a resident ID encodes: odd 17th digit is male."""
     return Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+
+
+def _area_known(number: str) -> bool:
+    key = (number[:6], number[6:10])
+    known = _AREA_KNOWN.get(key)
+    if known is None:
+        try:
+            ric.get_birth_place(number)
+            known = True
+        except ValidationError:
+            known = False
+        if len(_AREA_KNOWN) < _AREA_CACHE_LIMIT:
+            _AREA_KNOWN[key] = known
+    return known
 
 
 def check_id_number(
@@ -48,6 +61,7 @@ def check_id_number(
     *,
     birth_date: date | None = None,
     gender: str | None = None,
+    today: date | None = None,
 ) -> list[IdProblem]:
     """Return the problems with an ID number; an empty list means it is acceptable."""
     problems: list[IdProblem] = []
@@ -59,22 +73,29 @@ def check_id_number(
         if not _RESIDENT.match(number):
             return [IdProblem("居民身份证号码格式错误（应为17位数字加1位数字或X）")]
         if ric.calc_check_digit(number) != number[17]:
+            if number.endswith("000"):  # Excel keeps 15 significant digits of a number
+                return [
+                    IdProblem(
+                        "居民身份证号码校验位错误（末三位为 000，可能是 Excel 按数字保存后丢失了末尾数字，"
+                        "请把该列设为文本格式）"
+                    )
+                ]
             return [IdProblem("居民身份证号码校验位错误")]
         encoded = _parse_encoded_birth(number)
         if encoded is None:
             return [IdProblem("居民身份证号码中的出生日期无效")]
-        if encoded > timezone.localdate():
+        if encoded > (today or timezone.localdate()):
             return [IdProblem("居民身份证号码中的出生日期晚于今天")]
-        try:
-            ric.get_birth_place(number)
-        except InvalidComponent:
+        if not _area_known(number):
             problems.append(IdProblem(f"居民身份证号码地区码未知（{number[:6]}），请核实", is_warning=True))
         if birth_date is not None and encoded != birth_date:
             problems.append(
-                IdProblem(f"出生日期 {birth_date:%Y-%m-%d} 与身份证号码中的 {encoded:%Y-%m-%d} 不一致")
+                IdProblem(
+                    f"出生日期 {birth_date:%Y-%m-%d} 与身份证号码中的 {encoded:%Y-%m-%d} 不一致", field="birth_date"
+                )
             )
         if gender in (Gender.MALE, Gender.FEMALE) and resident_gender(number) != gender:
-            problems.append(IdProblem("性别与身份证号码（第17位）不一致"))
+            problems.append(IdProblem("性别与身份证号码（第17位）不一致", field="gender"))
         return problems
     patterns = {
         IdType.HK_MACAU: (_HK_MACAU, "港澳居民来往内地通行证号码应为H或M开头加8位或10位数字"),

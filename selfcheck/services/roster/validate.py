@@ -22,8 +22,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 from selfcheck.idcheck import check_id_number
 from selfcheck.models import Campaign, Check, IdType, Student
@@ -241,13 +239,10 @@ def _check_record(parsed, number, record, header, colleges, today) -> bool:
     number_value = record.get("id_number")
     if number_value:
         kind = record.get("id_type", IdType.RESIDENT)
-        if kind == IdType.RESIDENT:
-            problems = resident_problems(number_value, birth, record.get("gender"), today)
-        else:
-            problems = [(p.message, p.is_warning, "id_number") for p in check_id_number(kind, number_value)]
-        for message, is_warning, key in problems:
-            problem = RowProblem(number, header.title(key), message)
-            if is_warning:
+        problems = check_id_number(kind, number_value, birth_date=birth, gender=record.get("gender"), today=today)
+        for found in problems:
+            problem = RowProblem(number, header.title(found.field), found.message)
+            if found.is_warning:
                 warnings.append(problem)
             else:
                 errors.append(problem)
@@ -294,52 +289,6 @@ def _check_unique(parsed, number, value, seen, key, label) -> bool:
 
 
 # Area codes change over the years; stdnum's lookup is slow, the answer per (area, year) is not.
-_AREA_KNOWN: dict[tuple[str, str], bool] = {}
-
-
-def resident_problems(number: str, birth: date | None, gender: str | None, today: date) -> list[tuple[str, bool, str]]:
-    """The checks of ``selfcheck.idcheck.check_id_number`` for resident IDs, with the
-    same messages, each tagged with the field it concerns: (message, is_warning, key)."""
-    if len(number) != 18:
-        return [(f"居民身份证号码应为18位，实际为{len(number)}位", False, "id_number")]
-    if not (number[:17].isdigit() and number.isascii() and (number[17].isdigit() or number[17] == "X")):
-        return [("居民身份证号码格式错误（应为17位数字加1位数字或X）", False, "id_number")]
-    if ric.calc_check_digit(number) != number[17]:
-        if number.endswith("000"):  # Excel keeps 15 significant digits of a number
-            return [
-                (
-                    "居民身份证号码校验位错误（末三位为 000，可能是 Excel 按数字保存后丢失了末尾数字，请把该列设为文本格式）",
-                    False,
-                    "id_number",
-                )
-            ]
-        return [("居民身份证号码校验位错误", False, "id_number")]
-    try:
-        encoded = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return [("居民身份证号码中的出生日期无效", False, "id_number")]
-    if encoded > today:
-        return [("居民身份证号码中的出生日期晚于今天", False, "id_number")]
-    problems = []
-    area = (number[:6], number[6:10])
-    known = _AREA_KNOWN.get(area)
-    if known is None:
-        try:
-            ric.get_birth_place(number)
-            known = True
-        except StdnumError:
-            known = False
-        if len(_AREA_KNOWN) < 100_000:
-            _AREA_KNOWN[area] = known
-    if not known:
-        problems.append((f"居民身份证号码地区码未知（{number[:6]}），请核实", True, "id_number"))
-    if birth is not None and encoded != birth:
-        problems.append((f"出生日期 {birth:%Y-%m-%d} 与身份证号码中的 {encoded:%Y-%m-%d} 不一致", False, "birth_date"))
-    if gender is not None and ("M" if int(number[16]) % 2 else "F") != gender:
-        problems.append(("性别与身份证号码（第17位）不一致", False, "gender"))
-    return problems
-
-
 # --- step 2: the database ---------------------------------------------------------------------
 
 
