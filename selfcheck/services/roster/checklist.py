@@ -19,7 +19,7 @@ from selfcheck.services.roster import normalize as n
 from selfcheck.services.roster.commit import copy_available, pg_update_from
 from selfcheck.services.roster.headers import CHECKLIST_COLUMNS, HeaderMap, find_header, missing_columns, refuse_missing
 from selfcheck.services.roster.problems import FileRefused, ProblemList, RowProblem
-from selfcheck.services.roster.readers import Table
+from selfcheck.services.roster.readers import Table, non_blank_rows
 
 S = Check.Status
 _STATUSES = {
@@ -123,7 +123,6 @@ def parse_checklist(table: Table, *, progress: Callable[[int], None] | None = No
     refuse_missing(header, problems)
     parsed = ParsedChecklist(header=header, encoding=table.encoding, rows=[])
     positions = header.positions
-    total = max(table.total_rows, 1)
     seen: dict[str, int] = {}
 
     def cell(cells, key):
@@ -132,12 +131,7 @@ def parse_checklist(table: Table, *, progress: Callable[[int], None] | None = No
             return ""
         return cells[position]
 
-    for number, cells in table.rows:
-        if not any(c.strip() if c.__class__ is str else c is not None for c in cells):
-            parsed.blank_rows += 1
-            continue
-        if progress is not None and number % limits.PROGRESS_EVERY == 0:
-            progress(min(number * 100 // total, 99))
+    for number, cells in non_blank_rows(table, parsed, progress):
         parsed.data_rows += 1
         errors = []
         student_no = id_number = ""

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +59,22 @@ class Table:
 
 def encoding_label(encoding: str) -> str:
     return ENCODINGS.get(encoding, encoding.upper()) if encoding else ""
+
+
+def non_blank_rows(table: Table, parsed, progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, list]]:
+    """Yield ``(row number, cells)`` of the rows with any content.
+
+    Blank rows are counted on ``parsed.blank_rows``; ``progress`` gets a percentage every
+    ``limits.PROGRESS_EVERY`` rows.
+    """
+    total = max(table.total_rows, 1)
+    for number, cells in table.rows:
+        if not any(c.strip() if c.__class__ is str else c is not None for c in cells):
+            parsed.blank_rows += 1
+            continue
+        if progress is not None and number % limits.PROGRESS_EVERY == 0:
+            progress(min(number * 100 // total, 99))
+        yield number, cells
 
 
 @contextlib.contextmanager

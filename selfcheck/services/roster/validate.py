@@ -36,7 +36,7 @@ from selfcheck.services.roster.headers import (
     refuse_missing,
 )
 from selfcheck.services.roster.problems import FileRefused, ProblemList, RowProblem
-from selfcheck.services.roster.readers import Table
+from selfcheck.services.roster.readers import Table, non_blank_rows
 
 LABELS = {column.key: column.label for column in ROSTER_COLUMNS}
 LABELS["college_id"] = LABELS["college"]
@@ -154,16 +154,10 @@ def parse_roster(table: Table, *, progress: Callable[[int], None] | None = None)
     repeated_header = {header.title("student_no"), header.raw_titles.get("student_no")}
     seen_no: dict[str, int] = {}
     seen_id: dict[str, int] = {}
-    total = max(table.total_rows, 1)
     rows = parsed.rows
     errors = parsed.errors
     cell_error = n.CellError
-    for number, cells in table.rows:
-        if not any(cell.strip() if cell.__class__ is str else cell is not None for cell in cells):
-            parsed.blank_rows += 1
-            continue
-        if progress is not None and number % limits.PROGRESS_EVERY == 0:
-            progress(min(number * 100 // total, 99))
+    for number, cells in non_blank_rows(table, parsed, progress):
         width = len(cells)
         if student_no_at < width and cells[student_no_at] in repeated_header:
             parsed.warnings.append(RowProblem(number, "", "这一行重复了表头，已跳过"))
