@@ -352,6 +352,15 @@ def _progress_writer(pk: int, start: int, end: int) -> Callable[[int], None]:
     return write
 
 
+def _parse_stored(record: RosterImport, *, campaign_gone: str, progress_end: int):
+    """Parse an import's stored file, reporting progress from 5 % to ``progress_end``."""
+    if record.campaign is None:
+        raise FileRefused(campaign_gone)
+    with _local_file(record) as path:
+        return _parse(path, record.original_name, record.kind, record.encoding_override or None,
+                      _progress_writer(record.pk, 5, progress_end))  # fmt: skip
+
+
 def roster_import_validate(record: RosterImport) -> str:
     """Check a claimed (``validating``) import and keep the preview on it; writes no students.
 
@@ -359,11 +368,7 @@ def roster_import_validate(record: RosterImport) -> str:
     for an import re-queued meanwhile is dropped.
     """
     try:
-        if record.campaign is None:
-            raise FileRefused("该导入所属的核查活动已被删除，请重新上传。")
-        with _local_file(record) as path:
-            parsed = _parse(path, record.original_name, record.kind, record.encoding_override or None,
-                            _progress_writer(record.pk, 5, 80))  # fmt: skip
+        parsed = _parse_stored(record, campaign_gone="该导入所属的核查活动已被删除，请重新上传。", progress_end=80)
         RosterImport.objects.filter(pk=record.pk).update(progress=85)
         outcome = _outcome(_compare(parsed, record.kind, record.campaign), record.kind)
         state = S.VALIDATED
@@ -442,11 +447,7 @@ def roster_import_commit(record: RosterImport) -> str:
     if not RosterImport.objects.filter(pk=record.pk, state=S.COMMITTING).exists():
         return "skipped"
     try:
-        if record.campaign is None:
-            raise FileRefused("该导入所属的核查活动已被删除，未写入任何数据。")
-        with _local_file(record) as path:
-            parsed = _parse(path, record.original_name, record.kind, record.encoding_override or None,
-                            _progress_writer(record.pk, 5, 60))  # fmt: skip
+        parsed = _parse_stored(record, campaign_gone="该导入所属的核查活动已被删除，未写入任何数据。", progress_end=60)
     except FileRefused as refused:
         return _fail(record, _refused_outcome(record.kind, refused))
     except Exception:
