@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from selfcheck.models import Bulletin, Check, College
+from selfcheck import stats
+from selfcheck.models import Bulletin, Check
 from selfcheck.services.audit import audit_record
 from selfcheck.services.exports import render_xlsx
 
@@ -46,23 +47,17 @@ def bulletins_dispatch_due(now=None) -> list[int]:
 
 
 def bulletin_snapshot(bulletin: Bulletin) -> dict:
-    """Completion per college at this moment, as plain JSON."""
-    done = Q(students__checks__campaign=bulletin.campaign, students__checks__status__in=Check.DONE)
-    in_campaign = Q(students__checks__campaign=bulletin.campaign)
-    colleges = (
-        College.objects.annotate(total=Count("students__checks", filter=in_campaign), done=Count("students__checks", filter=done))
-        .filter(total__gt=0)
-        .order_by("code")
-        .values("code", "name", "total", "done")
-    )
-    rows = [dict(row, rate=round(row["done"] * 100 / row["total"], 2)) for row in colleges]
-    total = sum(row["total"] for row in rows)
-    done_all = sum(row["done"] for row in rows)
+    """Completion per college at this moment, as plain JSON: the dashboard's numbers."""
+    rows = stats.college_counts(Check.objects.filter(campaign=bulletin.campaign))
+    overall = stats.sum_counts(rows)
     return {
-        "colleges": rows,
-        "total": total,
-        "done": done_all,
-        "rate": round(done_all * 100 / total, 2) if total else 0.0,
+        "colleges": [
+            {"code": r["code"], "name": r["name"], "total": r["total"], "done": r["done"], "rate": float(r["rate"])}
+            for r in rows
+        ],
+        "total": overall["total"],
+        "done": overall["done"],
+        "rate": float(overall["rate"]),
     }
 
 
@@ -76,10 +71,10 @@ def bulletin_generate(bulletin: Bulletin) -> str:
         if locked.state == Bulletin.State.PUBLISHED:
             return "already"
         snapshot = bulletin_snapshot(locked)
-        ranked = sorted(snapshot["colleges"], key=lambda row: -row["rate"])
+        ranked = stats.ranked([dict(row) for row in snapshot["colleges"]])
         content = render_xlsx(
             ["名次", "学院代码", "学院", "学生数", "已核对", "完成率(%)"],
-            ([i + 1, r["code"], r["name"], r["total"], r["done"], r["rate"]] for i, r in enumerate(ranked)),
+            ([r["rank"], r["code"], r["name"], r["total"], r["done"], r["rate"]] for r in ranked),
             sheet_title=locked.title or f"第{locked.sequence}次通报",
         )
         locked.snapshot = snapshot
