@@ -128,7 +128,16 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
 
 @admin.register(models.RosterImport)
 class RosterImportAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "kind", "campaign", "state", "created_count", "updated_count", "invalid_count", "created_at")
+    list_display = (
+        "original_name",
+        "kind",
+        "campaign",
+        "state",
+        "created_count",
+        "updated_count",
+        "invalid_count",
+        "created_at",
+    )
     list_filter = ("kind", "state")
     readonly_fields = ("errors", "warnings", "preview")
 

@@ -19,9 +19,7 @@ from stdnum.cn import ric
 
 from selfcheck.models import Bulletin, Campaign, Check, College, CollegeAlias, Gender, Role, Student, User
 
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_CHARS = (
     "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建文辉玲鹏宇浩然子涵梓轩欣怡思雨博文俊杰佳琪雨萱晨曦"
     "一诺可馨雅婷嘉怡紫涵宇航皓轩昊天泽宇铭浩睿哲诗琪梦瑶若曦书瑶语桐欣然天佑"
@@ -251,7 +249,9 @@ def _make_student_batch(rng, colleges, campaign, cohort, start, count, password_
         student.user_id = user.pk
     students = Student.objects.bulk_create(students, batch_size=BATCH)
     if students[0].pk is None:
-        ids = dict(Student.objects.filter(student_no__in=[s.student_no for s in students]).values_list("student_no", "pk"))
+        ids = dict(
+            Student.objects.filter(student_no__in=[s.student_no for s in students]).values_list("student_no", "pk")
+        )
         for student in students:
             student.pk = ids[student.student_no]
     days_open = max((today - campaign.opens_on).days, 0)

@@ -46,9 +46,7 @@ def students_for(user: User) -> QuerySet[Student]:
     if user.role == Role.STUDENT:
         return Student.objects.filter(user=user)
     if user.role == Role.ADMISSIONS:
-        return Student.objects.filter(
-            corrections__state=CorrectionRequest.State.FORWARDED
-        ).distinct()
+        return Student.objects.filter(corrections__state=CorrectionRequest.State.FORWARDED).distinct()
     return Student.objects.none()
 
 

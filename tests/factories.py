@@ -11,8 +11,15 @@ from selfcheck.models import College, Student
 _serial = iter(range(1, 10**6))
 
 
-def make_student(college: College, *, student_no: str | None = None, name: str = "王五",
-                 birth: date = date(2007, 1, 1), gender: str = "M", **fields) -> Student:
+def make_student(
+    college: College,
+    *,
+    student_no: str | None = None,
+    name: str = "王五",
+    birth: date = date(2007, 1, 1),
+    gender: str = "M",
+    **fields,
+) -> Student:
     n = next(_serial)
     values = {
         "student_no": student_no or f"2026{n:06d}",

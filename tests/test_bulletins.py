@@ -6,7 +6,9 @@ from selfcheck.models import AuditEvent, Bulletin, Check
 from selfcheck.services.bulletins import bulletin_generate, bulletins_dispatch_due
 
 
-def test_dispatch_claims_a_due_bulletin_once_and_generates_it(campaign, student_a, student_b, django_capture_on_commit_callbacks):
+def test_dispatch_claims_a_due_bulletin_once_and_generates_it(
+    campaign, student_a, student_b, django_capture_on_commit_callbacks
+):
     Check.objects.filter(student=student_a).update(status=Check.Status.CONFIRMED)
     due = Bulletin.objects.create(campaign=campaign, sequence=1, scheduled_at=timezone.now() - timedelta(minutes=1))
     later = Bulletin.objects.create(campaign=campaign, sequence=2, scheduled_at=timezone.now() + timedelta(days=1))

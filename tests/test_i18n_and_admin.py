@@ -18,7 +18,16 @@ def test_the_language_menu_switches_to_english(client, db):
 
 def test_admin_pages_answer_for_the_registrar(client, registrar, student_a):
     client.force_login(registrar)
-    for name in ("student", "college", "check", "campaign", "correctionrequest", "rosterimport", "bulletin", "auditevent"):
+    for name in (
+        "student",
+        "college",
+        "check",
+        "campaign",
+        "correctionrequest",
+        "rosterimport",
+        "bulletin",
+        "auditevent",
+    ):
         assert client.get(reverse(f"admin:selfcheck_{name}_changelist")).status_code == 200, name
     assert client.get(reverse("admin:selfcheck_student_export")).status_code == 200
 

@@ -47,7 +47,9 @@ def test_campaign_window_must_be_ordered(db):
 def test_campaign_target_rate_is_a_percentage(db):
     today = timezone.localdate()
     _integrity_error(
-        lambda: Campaign.objects.create(slug="bad", name="x", cohort=2026, opens_on=today, closes_on=today, target_rate=101)
+        lambda: Campaign.objects.create(
+            slug="bad", name="x", cohort=2026, opens_on=today, closes_on=today, target_rate=101
+        )
     )
 
 

@@ -87,11 +87,15 @@ def test_the_checklist_kind_and_a_readable_report(tmp_path, campaign, student_a)
     assert Check.objects.get(student=student_a).status == Check.Status.CONFIRMED
 
 
-def test_a_committed_import_refreshes_the_cached_dashboard(tmp_path, campaign, college_a, django_capture_on_commit_callbacks):
+def test_a_committed_import_refreshes_the_cached_dashboard(
+    tmp_path, campaign, college_a, django_capture_on_commit_callbacks
+):
     from selfcheck import stats
 
     def overall():
-        return stats.cached(campaign, lambda: stats.campaign_overview(Check.objects.filter(campaign=campaign), campaign))
+        return stats.cached(
+            campaign, lambda: stats.campaign_overview(Check.objects.filter(campaign=campaign), campaign)
+        )
 
     assert overall()["overall"]["total"] == 0
     path = write_xlsx(tmp_path / "roster.xlsx", table([student(1), student(2)]))

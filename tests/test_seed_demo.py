@@ -27,7 +27,10 @@ def test_seed_demo_builds_a_realistic_school():
     statuses = set(Check.objects.values_list("status", flat=True))
     assert {Check.Status.PENDING, Check.Status.CONFIRMED} <= statuses
     for student in Student.objects.all():
-        assert check_id_number(student.id_type, student.id_number, birth_date=student.birth_date, gender=student.gender) == []
+        assert (
+            check_id_number(student.id_type, student.id_number, birth_date=student.birth_date, gender=student.gender)
+            == []
+        )
     assert User.objects.filter(role=Role.SECRETARY).count() == College.objects.count()
     for secretary in User.objects.filter(role=Role.SECRETARY):
         assert secretary.colleges.get().code == secretary.username.removeprefix("sec-")

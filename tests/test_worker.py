@@ -26,7 +26,9 @@ def real_worker():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_generates_a_bulletin(real_worker, campaign, student_a):
-    bulletin = Bulletin.objects.create(campaign=campaign, sequence=1, scheduled_at=timezone.now() - timedelta(minutes=1))
+    bulletin = Bulletin.objects.create(
+        campaign=campaign, sequence=1, scheduled_at=timezone.now() - timedelta(minutes=1)
+    )
     result = generate_bulletin.delay(bulletin_id=bulletin.pk)
     assert result.get(timeout=60) == "published"
     bulletin.refresh_from_db()

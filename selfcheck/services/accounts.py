@@ -24,11 +24,7 @@ def student_activate(*, student_no: str, id_number: str, name: str, password: st
     of the three details was wrong.
     """
     student_no = normalize_text(student_no)
-    student = (
-        Student.objects.select_related("user")
-        .filter(student_no=student_no)
-        .first()
-    )
+    student = Student.objects.select_related("user").filter(student_no=student_no).first()
     if (
         student is None
         or student.id_number != normalize_id_number(normalize_text(id_number))
