@@ -16,12 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    REGISTRAR = "registrar", _("学籍科")
-    SECRETARY = "secretary", _("学院教学秘书")
-    ADMISSIONS = "admissions", _("招生办")
-    STUDENT = "student", _("学生")
+from selfcheck import roles
+from selfcheck.roles import Role
 
 
 class Level(models.TextChoices):
@@ -85,21 +81,14 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
+    # Shortcuts for templates; ``selfcheck.roles`` decides.
     @property
     def is_registrar(self) -> bool:
-        return self.role == Role.REGISTRAR or self.is_superuser
-
-    @property
-    def is_secretary(self) -> bool:
-        return self.role == Role.SECRETARY
-
-    @property
-    def is_admissions(self) -> bool:
-        return self.role == Role.ADMISSIONS
+        return roles.is_registrar(self)
 
     @property
     def is_student(self) -> bool:
-        return self.role == Role.STUDENT
+        return roles.is_student(self)
 
 
 class Student(models.Model):

@@ -7,17 +7,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from selfcheck.models import Role
-
-STAFF_ROLES = (Role.REGISTRAR, Role.SECRETARY, Role.ADMISSIONS)
-
-
-def has_role(user, *roles: str) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser and Role.REGISTRAR in roles:
-        return True
-    return user.role in roles
+from selfcheck.roles import has_role
 
 
 def role_required(*roles: str):

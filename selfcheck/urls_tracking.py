@@ -2,20 +2,20 @@
 
 from django.urls import path
 
-from selfcheck.views import campaigns, tracking
+from selfcheck.views import campaigns, check_lists, dashboards, student
 
 urlpatterns = [
     path("campaigns/new/", campaigns.campaign_create_view, name="campaign_create"),
-    path("campaigns/<slug:slug>/", tracking.campaign_dashboard, name="campaign_dashboard"),
+    path("campaigns/<slug:slug>/", dashboards.campaign_dashboard, name="campaign_dashboard"),
     path("campaigns/<slug:slug>/edit/", campaigns.campaign_edit_view, name="campaign_edit"),
     path("campaigns/<slug:slug>/open/", campaigns.campaign_open_view, name="campaign_open"),
     path("campaigns/<slug:slug>/close/", campaigns.campaign_close_view, name="campaign_close"),
-    path("campaigns/<slug:slug>/students/", tracking.campaign_checks, name="campaign_checks"),
-    path("campaigns/<slug:slug>/students/<int:student_id>/", tracking.check_detail, name="check_detail"),
-    path("campaigns/<slug:slug>/export/<str:kind>/", tracking.campaign_export, name="campaign_export"),
-    path("campaigns/<slug:slug>/colleges/<str:code>/", tracking.college_dashboard, name="college_dashboard"),
-    path("campaigns/<slug:slug>/colleges/<str:code>/export/", tracking.college_export, name="college_export"),
-    path("me/<slug:slug>/confirm/", tracking.student_confirm, name="student_confirm"),
-    path("me/<slug:slug>/discrepancy/", tracking.student_discrepancy, name="student_discrepancy"),
-    path("me/<slug:slug>/blocked/", tracking.student_blocked, name="student_blocked"),
+    path("campaigns/<slug:slug>/students/", check_lists.campaign_checks, name="campaign_checks"),
+    path("campaigns/<slug:slug>/students/<int:student_id>/", check_lists.check_detail, name="check_detail"),
+    path("campaigns/<slug:slug>/export/<str:kind>/", check_lists.campaign_export, name="campaign_export"),
+    path("campaigns/<slug:slug>/colleges/<str:code>/", dashboards.college_dashboard, name="college_dashboard"),
+    path("campaigns/<slug:slug>/colleges/<str:code>/export/", check_lists.college_export, name="college_export"),
+    path("me/<slug:slug>/confirm/", student.student_confirm, name="student_confirm"),
+    path("me/<slug:slug>/discrepancy/", student.student_discrepancy, name="student_discrepancy"),
+    path("me/<slug:slug>/blocked/", student.student_blocked, name="student_blocked"),
 ]

@@ -17,6 +17,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from selfcheck import stats
+from selfcheck.masking import mask_id_number
+from selfcheck.models import Check
+from selfcheck.presenters import detail_text
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,3 +105,37 @@ def export_response(fmt: str, filename: str, headers: Sequence[str], rows: Itera
         response = HttpResponse(render_xlsx(headers, rows, sheet_title=filename), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = disposition
     return response
+
+
+# --- the tracking lists --------------------------------------------------------------------
+
+CHECK_HEADERS = [
+    "学号", "姓名", "学院", "专业", "班级", "证件号码", "联系电话", "核对状态", "无法登录原因", "来源",
+    "更新时间", "完成时间", "学生说明",
+]  # fmt: skip
+
+
+def check_rows(checks):
+    """One row per check of an already scoped and ordered queryset; ID numbers masked."""
+    for check in checks.select_related("student", "student__college").iterator(chunk_size=2000):
+        student = check.student
+        yield [
+            student.student_no, student.name, student.college.name, student.major, student.class_name,
+            mask_id_number(student.id_number), student.phone, check.get_status_display(),
+            check.get_blocked_reason_display() if check.blocked_reason else "", check.get_source_display(),
+            check.set_at, check.completed_at, detail_text(check.detail),
+        ]  # fmt: skip
+
+
+def college_headers() -> list[str]:
+    return ["名次", "学院代码", "学院", "学生数", "已完成", "完成率(%)"] + [
+        str(label) for _value, label in Check.Status.choices
+    ]
+
+
+def college_rows(rows: list[dict]):
+    """The ranked per-college rows of ``stats.campaign_summary``."""
+    return (
+        [r["rank"], r["code"], r["name"], r["total"], r["done"], r["rate"]] + [r[s] for s in stats.STATUSES]
+        for r in rows
+    )

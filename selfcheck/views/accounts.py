@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from selfcheck.forms import StaffLoginForm, StudentActivateForm, StudentLoginForm
+from selfcheck.forms.accounts import StaffLoginForm, StudentActivateForm, StudentLoginForm
 from selfcheck.services.accounts import ActivationError, student_activate
 
 ACTIVATION_ATTEMPTS = 5

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfcheck import selectors
+from selfcheck.forms.campaigns import BulletinFormSet, CampaignForm, bulletin_initial, bulletin_rows
 from selfcheck.models import Bulletin, Role
 from selfcheck.permissions import role_required
 from selfcheck.services.campaigns import (
@@ -20,8 +21,7 @@ from selfcheck.services.campaigns import (
     campaign_open,
     campaign_update,
 )
-from selfcheck.tracking_forms import BulletinFormSet, CampaignForm, bulletin_initial, bulletin_rows
-from selfcheck.views.tracking import posted
+from selfcheck.views.helpers import posted
 
 
 @role_required(Role.REGISTRAR)

@@ -10,24 +10,24 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from selfcheck import selectors, stats
+from selfcheck import roles, selectors, stats
 from selfcheck.models import Campaign, Check, Role
 from selfcheck.permissions import role_required
+from selfcheck.presenters import detail_rows
 from selfcheck.record import record_rows
 from selfcheck.services.checks import window_message
-from selfcheck.views.tracking import detail_rows
 
 
 @login_required
 def home(request):
     user = request.user
-    if user.is_registrar:
+    if roles.is_registrar(user):
         return redirect("registrar_home")
-    if user.role == Role.SECRETARY:
+    if roles.is_secretary(user):
         return redirect("secretary_home")
-    if user.role == Role.STUDENT:
+    if roles.is_student(user):
         return redirect("student_home")
-    if user.role == Role.ADMISSIONS:
+    if roles.is_admissions(user):
         return redirect("admissions_home")
     raise PermissionDenied
 

@@ -11,19 +11,20 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from selfcheck import selectors
-from selfcheck.import_forms import CollegeResolveForm, ConfirmForm, ImportUploadForm, RevalidateForm, UploadLimitHandler
+from selfcheck.forms.imports import CollegeResolveForm, ConfirmForm, ImportUploadForm, RevalidateForm
 from selfcheck.models import Campaign, Role, RosterImport
 from selfcheck.permissions import role_required
 from selfcheck.services import roster
 from selfcheck.services.exports import export_response
 from selfcheck.services.roster.headers import CHECKLIST_COLUMNS, ROSTER_COLUMNS
+from selfcheck.views.uploads import UploadLimitHandler
 
 S = RosterImport.State
 RUNNING = (S.UPLOADED, S.VALIDATING, S.COMMITTING)
@@ -35,7 +36,7 @@ def _campaigns(user):
 
 
 def _record(request, pk: int) -> RosterImport:
-    return get_object_or_404(selectors.imports_for(request.user).select_related("campaign", "uploaded_by"), pk=pk)
+    return selectors.import_for(request.user, pk)
 
 
 @role_required(Role.REGISTRAR)

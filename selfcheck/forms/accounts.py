@@ -1,4 +1,4 @@
-"""Forms shared by the account pages."""
+"""Forms of the sign-in and activation pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from selfcheck import roles
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -29,7 +31,7 @@ class StudentLoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if not user.is_student:
+        if not roles.is_student(user):
             raise forms.ValidationError(_("教职工请从教职工入口登录。"), code="not_student")
 
 

@@ -1,0 +1,83 @@
+"""The student's own answers: the record is right, something is wrong, or they cannot log in."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from selfcheck import selectors
+from selfcheck.forms.student import DiscrepancyForm, ProblemForm
+from selfcheck.models import Check, Role
+from selfcheck.permissions import role_required
+from selfcheck.record import record_rows
+from selfcheck.services.checks import CheckError, check_set_status, window_message
+from selfcheck.views.helpers import posted
+
+
+def _student_done(request, check, **kwargs):
+    try:
+        check = check_set_status(check, by=request.user, source=Check.Source.STUDENT, request=request, **kwargs)
+    except CheckError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(
+        request, _("已记录：%(status)s。%(thanks)s") % {"status": check.get_status_display(), "thanks": _thanks(check)}
+    )
+    return True
+
+
+def _thanks(check: Check) -> str:
+    if check.status == Check.Status.CONFIRMED:
+        return _("感谢配合！")
+    if check.status == Check.Status.DISCREPANCY:
+        return _("学院和学籍科将根据您填写的信息跟进更正。")
+    return _("请按提示处理，学院教学秘书会与您联系。")
+
+
+@role_required(Role.STUDENT)
+@require_POST
+def student_confirm(request, slug):
+    check = selectors.own_check(request.user, slug)
+    _student_done(request, check, status=Check.Status.CONFIRMED, detail={})
+    return redirect("student_home")
+
+
+@role_required(Role.STUDENT)
+@require_http_methods(["GET", "POST"])
+def student_discrepancy(request, slug):
+    check = selectors.own_check(request.user, slug)
+    record = record_rows(check.student)
+    initial = check.detail if check.status == Check.Status.DISCREPANCY else None
+    form = DiscrepancyForm(posted(request), record=record, initial_detail=initial)
+    if request.method == "POST" and form.is_valid():
+        if _student_done(request, check, status=Check.Status.DISCREPANCY, detail=form.cleaned_data["detail"]):
+            return redirect("student_home")
+    return render(
+        request,
+        "tracking/student_discrepancy.html",
+        {"check": check, "campaign": check.campaign, "form": form, "closed": window_message(check.campaign)},
+    )
+
+
+@role_required(Role.STUDENT)
+@require_http_methods(["GET", "POST"])
+def student_blocked(request, slug):
+    check = selectors.own_check(request.user, slug)
+    form = ProblemForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        if _student_done(request, check, **form.service_kwargs()):
+            return redirect("student_home")
+    help_lines = [line for line in check.campaign.login_help.splitlines() if line.strip()]
+    return render(
+        request,
+        "tracking/student_blocked.html",
+        {
+            "check": check,
+            "campaign": check.campaign,
+            "form": form,
+            "help_lines": help_lines,
+            "closed": window_message(check.campaign),
+        },
+    )
