@@ -89,3 +89,26 @@ def test_secretary_home_lists_only_their_colleges(client, secretary_a, student_a
     assert student_a.college.name in html
     assert student_b.college.name not in html
 
+
+def test_admissions_sees_exactly_what_was_forwarded_in_lists_and_counts(admissions, student_a, student_b):
+    State, Cause = CorrectionRequest.State, CorrectionRequest.Cause
+    forwarded = CorrectionRequest.objects.create(
+        student=student_b, cause=Cause.ADMISSION_MISMATCH, state=State.FORWARDED
+    )
+    # Admission-data cases not (or no longer) with the admissions office stay out of reach.
+    for state in (State.SUBMITTED, State.COLLEGE_REVIEWED, State.APPROVED):
+        CorrectionRequest.objects.create(student=student_a, cause=Cause.ADMISSION_MISMATCH, state=state)
+    assert list(selectors.corrections_for(admissions)) == [forwarded]
+    assert selectors.corrections_for(admissions).count() == 1
+    assert list(selectors.students_for(admissions)) == [student_b]
+    assert set(selectors.students_for(admissions)) == {c.student for c in selectors.corrections_for(admissions)}
+
+
+def test_admissions_home_lists_only_forwarded_requests(client, admissions, student_a, student_b):
+    State, Cause = CorrectionRequest.State, CorrectionRequest.Cause
+    CorrectionRequest.objects.create(student=student_b, cause=Cause.ADMISSION_MISMATCH, state=State.FORWARDED)
+    CorrectionRequest.objects.create(student=student_a, cause=Cause.ADMISSION_MISMATCH, state=State.APPROVED)
+    client.force_login(admissions)
+    html = client.get(reverse("admissions_home")).content.decode()
+    assert student_b.name in html
+    assert student_a.name not in html

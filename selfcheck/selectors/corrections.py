@@ -1,4 +1,9 @@
-"""Correction requests a user may see."""
+"""Correction requests a user may see.
+
+The admissions office sees exactly the requests forwarded to it; ``students_for``
+derives its students from this same queryset, so its lists, counts and detail pages
+agree.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from django.db.models import QuerySet
 from selfcheck import roles
 from selfcheck.models import CorrectionRequest, User
 from selfcheck.selectors.colleges import colleges_for
+
+# States in which a request is with the admissions office.
+ADMISSIONS_STATES = (CorrectionRequest.State.FORWARDED,)
 
 
 def corrections_for(user: User) -> QuerySet[CorrectionRequest]:
@@ -17,7 +25,5 @@ def corrections_for(user: User) -> QuerySet[CorrectionRequest]:
     if roles.is_student(user):
         return CorrectionRequest.objects.filter(student__user=user)
     if roles.is_admissions(user):
-        return CorrectionRequest.objects.filter(cause=CorrectionRequest.Cause.ADMISSION_MISMATCH).exclude(
-            state=CorrectionRequest.State.SUBMITTED
-        )
+        return CorrectionRequest.objects.filter(state__in=ADMISSIONS_STATES)
     return CorrectionRequest.objects.none()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from selfcheck import roles
-from selfcheck.models import CorrectionRequest, Student, User
+from selfcheck.models import Student, User
 from selfcheck.selectors.colleges import colleges_for
+from selfcheck.selectors.corrections import corrections_for
 
 
 def students_for(user: User) -> QuerySet[Student]:
@@ -17,7 +18,7 @@ def students_for(user: User) -> QuerySet[Student]:
     if roles.is_student(user):
         return Student.objects.filter(user=user)
     if roles.is_admissions(user):
-        return Student.objects.filter(corrections__state=CorrectionRequest.State.FORWARDED).distinct()
+        return Student.objects.filter(corrections__in=corrections_for(user)).distinct()
     return Student.objects.none()
 
 
