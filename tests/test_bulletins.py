@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from selfcheck.models import AuditEvent, Bulletin, Check
 from selfcheck.services.bulletins import bulletin_generate, bulletins_dispatch_due
+from selfcheck.tasks.bulletins import queue_generation
 
 
 def test_dispatch_claims_a_due_bulletin_once_and_generates_it(
@@ -13,9 +14,9 @@ def test_dispatch_claims_a_due_bulletin_once_and_generates_it(
     due = Bulletin.objects.create(campaign=campaign, sequence=1, scheduled_at=timezone.now() - timedelta(minutes=1))
     later = Bulletin.objects.create(campaign=campaign, sequence=2, scheduled_at=timezone.now() + timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert bulletins_dispatch_due() == [due.pk]
+        assert bulletins_dispatch_due(queue=queue_generation) == [due.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        assert bulletins_dispatch_due() == []
+        assert bulletins_dispatch_due(queue=queue_generation) == []
     due.refresh_from_db()
     later.refresh_from_db()
     assert due.state == Bulletin.State.PUBLISHED and due.spreadsheet
@@ -39,4 +40,4 @@ def test_a_claim_left_by_a_dead_worker_is_taken_again(campaign):
         campaign=campaign, sequence=1, scheduled_at=now - timedelta(hours=1),
         state=Bulletin.State.GENERATING, claimed_at=now - timedelta(hours=1),
     )  # fmt: skip
-    assert bulletins_dispatch_due(now) == [stuck.pk]
+    assert bulletins_dispatch_due(now, queue=queue_generation) == [stuck.pk]

@@ -30,7 +30,7 @@ def upload(tmp_path, rows, campaign, user, capture, *, name="roster.xlsx", kind=
     with capture(execute=True):
         record = roster.roster_import_create(
             upload=SimpleUploadedFile(name, path.read_bytes()), campaign=campaign, kind=kind,
-            encoding_override=encoding, user=user,
+            encoding_override=encoding, user=user, queue=tasks.queue_validation,
         )  # fmt: skip
     record.refresh_from_db()
     return record
@@ -38,7 +38,7 @@ def upload(tmp_path, rows, campaign, user, capture, *, name="roster.xlsx", kind=
 
 def confirm(record, user, capture, *, valid_only=False):
     with capture(execute=True):
-        roster.roster_import_confirm(record, valid_only=valid_only, user=user)
+        roster.roster_import_confirm(record, valid_only=valid_only, user=user, queue=tasks.queue_commit)
     record.refresh_from_db()
     return record
 
@@ -152,7 +152,7 @@ def test_confirming_an_invalid_preview_needs_the_valid_only_choice(
         {"row": 3, "column": "学制", "message": "无法识别的学制“很久”（应为年数，如 4、4.5、2年）"}
     ]
     with pytest.raises(roster.ConfirmRefused):
-        roster.roster_import_confirm(record, valid_only=False, user=registrar)
+        roster.roster_import_confirm(record, valid_only=False, user=registrar, queue=tasks.queue_commit)
     assert RosterImport.objects.get(pk=record.pk).state == S.VALIDATED
     record = confirm(record, registrar, django_capture_on_commit_callbacks, valid_only=True)
     assert record.state == S.COMMITTED
@@ -182,7 +182,7 @@ def test_an_unknown_college_is_mapped_then_the_file_validates(
     assert record.preview["unknown_colleges"] == [{"name": "计算机科学学院", "rows": 1}]
     with django_capture_on_commit_callbacks(execute=True):
         roster.roster_college_map(name="计算机科学学院", college=college_a, user=registrar)
-        assert roster.roster_import_revalidate(record, user=registrar)
+        assert roster.roster_import_revalidate(record, user=registrar, queue=tasks.queue_validation)
     record.refresh_from_db()
     assert record.state == S.VALIDATED and record.invalid_count == 0
     assert CollegeAlias.objects.filter(name="计算机科学学院", college=college_a).exists()
@@ -206,7 +206,7 @@ def test_a_csv_in_gbk_can_be_revalidated_with_another_encoding(
                     name="roster.csv", encoding="utf-8")  # fmt: skip
     assert record.state == S.FAILED and "UTF-8" in record.message
     with django_capture_on_commit_callbacks(execute=True):
-        roster.roster_import_revalidate(record, encoding_override="", user=registrar)
+        roster.roster_import_revalidate(record, encoding_override="", user=registrar, queue=tasks.queue_validation)
     record.refresh_from_db()
     assert record.state == S.VALIDATED and record.encoding == "gbk" and record.created_count == 1
 

@@ -230,13 +230,14 @@ def test_the_hostile_file_fails_the_import_record_instead_of_raising(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from selfcheck.services import roster
+    from selfcheck.tasks import imports as tasks
 
     corner = f'<row r="1">{cell("A1", "学号")}</row><row r="1048576">{cell("XFD1048576", "x")}</row>'
     path = raw_xlsx(tmp_path / "sparse.xlsx", corner)
     with django_capture_on_commit_callbacks(execute=True):
         record = roster.roster_import_create(
             upload=SimpleUploadedFile("sparse.xlsx", path.read_bytes()), campaign=campaign,
-            kind=RosterImport.Kind.ROSTER, user=registrar,
+            kind=RosterImport.Kind.ROSTER, user=registrar, queue=tasks.queue_validation,
         )  # fmt: skip
     record.refresh_from_db()
     assert record.state == RosterImport.State.FAILED and "超出内存或时间限制" in record.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -18,14 +19,12 @@ from selfcheck.services.exports import render_xlsx
 STALE_CLAIM = timedelta(minutes=15)
 
 
-def bulletins_dispatch_due(now=None) -> list[int]:
+def bulletins_dispatch_due(now=None, *, queue: Callable[[int], None]) -> list[int]:
     """Claim due bulletins with a conditional UPDATE and queue each after commit.
 
-    Side effects: queues ``selfcheck.generate_bulletin`` once per claimed bulletin.
-    Running it twice claims nothing the second time.
+    Side effects: ``queue(pk)`` (generation) once per claimed bulletin, after its claim
+    commits. Running it twice claims nothing the second time.
     """
-    from selfcheck.tasks.bulletins import generate_bulletin
-
     now = now or timezone.now()
     due = Bulletin.objects.filter(
         Q(state=Bulletin.State.SCHEDULED) | Q(state=Bulletin.State.GENERATING, claimed_at__lt=now - STALE_CLAIM),
@@ -42,7 +41,7 @@ def bulletins_dispatch_due(now=None) -> list[int]:
             )
             if won:
                 claimed.append(pk)
-                transaction.on_commit(lambda pk=pk: generate_bulletin.delay(bulletin_id=pk))
+                transaction.on_commit(lambda pk=pk: queue(pk))
     return claimed
 
 

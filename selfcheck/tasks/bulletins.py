@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="selfcheck.dispatch_due_bulletins")
 def dispatch_due_bulletins() -> list[int]:
     """Claim every bulletin that is due and queue its generation."""
-    return bulletins.bulletins_dispatch_due()
+    return bulletins.bulletins_dispatch_due(queue=queue_generation)
 
 
 @shared_task(name="selfcheck.generate_bulletin", acks_late=True)
@@ -25,3 +25,7 @@ def generate_bulletin(*, bulletin_id: int) -> str:
         logger.info("bulletin %s is gone; nothing to generate", bulletin_id)
         return "gone"
     return bulletins.bulletin_generate(bulletin)
+
+
+def queue_generation(bulletin_id: int) -> None:
+    generate_bulletin.delay(bulletin_id=bulletin_id)

@@ -2,7 +2,8 @@
 
 Each claims its work with a conditional UPDATE of ``RosterImport.state`` (or, for the
 commit, finds it already claimed by the confirming service and re-checks it under a
-row lock), so a task delivered twice does its work once.
+row lock), so a task delivered twice does its work once. The ``queue_*`` functions
+are what views pass to the import services as their ``queue``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,10 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="selfcheck.roster_import_validate", acks_late=True)
 def roster_import_validate(*, roster_import_id: int) -> str:
-    claimed = RosterImport.objects.filter(pk=roster_import_id, state=RosterImport.State.UPLOADED).update(
-        state=RosterImport.State.VALIDATING, progress=1
-    )
-    if not claimed:
+    record = roster.roster_import_claim_validation(roster_import_id)
+    if record is None:
         logger.info("roster import %s is gone or not waiting for validation", roster_import_id)
         return "skipped"
-    record = RosterImport.objects.select_related("campaign").get(pk=roster_import_id)
     return roster.roster_import_validate(record)
 
 
@@ -36,3 +34,11 @@ def roster_import_commit(*, roster_import_id: int) -> str:
         logger.info("roster import %s is gone; nothing to commit", roster_import_id)
         return "gone"
     return roster.roster_import_commit(record)
+
+
+def queue_validation(roster_import_id: int) -> None:
+    roster_import_validate.delay(roster_import_id=roster_import_id)
+
+
+def queue_commit(roster_import_id: int) -> None:
+    roster_import_commit.delay(roster_import_id=roster_import_id)

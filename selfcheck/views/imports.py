@@ -24,10 +24,10 @@ from selfcheck.permissions import role_required
 from selfcheck.services import roster
 from selfcheck.services.exports import export_response
 from selfcheck.services.roster.headers import CHECKLIST_COLUMNS, ROSTER_COLUMNS
+from selfcheck.services.roster.states import RUNNING
+from selfcheck.tasks import imports as tasks
 from selfcheck.views.uploads import UploadLimitHandler
 
-S = RosterImport.State
-RUNNING = (S.UPLOADED, S.VALIDATING, S.COMMITTING)
 ERRORS_SHOWN = 500
 
 
@@ -77,7 +77,8 @@ def _upload(request, guard: UploadLimitHandler):
         return _list_with_form(request, form, status=413 if guard.exceeded else 400)
     record = roster.roster_import_create(
         upload=form.cleaned_data["file"], campaign=form.cleaned_data["campaign"], kind=form.cleaned_data["kind"],
-        encoding_override=form.cleaned_data["encoding"], user=request.user, request=request,
+        encoding_override=form.cleaned_data["encoding"], user=request.user, queue=tasks.queue_validation,
+        request=request,
     )  # fmt: skip
     return redirect("import_detail", pk=record.pk)
 
@@ -136,8 +137,9 @@ def import_confirm(request, pk: int):
     form.is_valid()
     try:
         roster.roster_import_confirm(
-            record, valid_only=form.cleaned_data.get("valid_only", False), user=request.user, request=request
-        )
+            record, valid_only=form.cleaned_data.get("valid_only", False), user=request.user,
+            queue=tasks.queue_commit, request=request,
+        )  # fmt: skip
     except roster.ConfirmRefused as refused:
         messages.error(request, str(refused))
     return redirect("import_detail", pk=record.pk)
@@ -149,7 +151,9 @@ def import_revalidate(request, pk: int):
     record = _record(request, pk)
     form = RevalidateForm(request.POST)
     encoding = form.cleaned_data["encoding"] if form.is_valid() else None
-    if not roster.roster_import_revalidate(record, encoding_override=encoding, user=request.user, request=request):
+    if not roster.roster_import_revalidate(
+        record, encoding_override=encoding, user=request.user, queue=tasks.queue_validation, request=request
+    ):
         messages.error(request, _("该导入已完成，不能重新校验。"))
     return redirect("import_detail", pk=record.pk)
 
@@ -182,7 +186,7 @@ def import_college(request, pk: int):
     except roster.CollegeMappingError as refused:
         messages.error(request, str(refused))
         return redirect("import_detail", pk=record.pk)
-    roster.roster_import_revalidate(record, user=request.user, request=request)
+    roster.roster_import_revalidate(record, user=request.user, queue=tasks.queue_validation, request=request)
     return redirect("import_detail", pk=record.pk)
 
 

@@ -1,0 +1,108 @@
+"""The steps every import shares, from the command line or the web: read and parse a file,
+compare it with the database, write it, and describe the write for the audit log."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from selfcheck import stats
+from selfcheck.models import Campaign, RosterImport, User
+from selfcheck.services.roster import checklist as checklist_rows
+from selfcheck.services.roster.commit import write_roster
+from selfcheck.services.roster.preview import KIND_ROSTER, Outcome
+from selfcheck.services.roster.problems import FileRefused
+from selfcheck.services.roster.readers import open_table
+from selfcheck.services.roster.safety import inspect_file
+from selfcheck.services.roster.validate import compare_roster, parse_roster
+
+
+def parse_file(path, name: str, kind: str, encoding: str | None, progress):
+    fmt = inspect_file(path, name, size_limit=settings.SELFCHECK_UPLOAD_LIMIT)
+    used = ""
+    try:
+        with open_table(path, fmt, encoding=encoding) as table:
+            used = table.encoding
+            parse = parse_roster if kind == KIND_ROSTER else checklist_rows.parse_checklist
+            return parse(table, progress=progress)
+    except FileRefused as refused:
+        refused.encoding = used
+        raise
+
+
+def compare(parsed, kind: str, campaign: Campaign):
+    if kind == KIND_ROSTER:
+        return compare_roster(parsed, campaign)
+    return checklist_rows.compare_checklist(parsed, campaign)
+
+
+def write(plan, kind: str, *, campaign: Campaign, user: User | None, now) -> int:
+    """Write a compared plan; returns the number of Checks created.
+
+    Side effects: the campaign's cached dashboard numbers are dropped after commit.
+    """
+    transaction.on_commit(lambda: stats.invalidate(campaign.pk))
+    if kind == KIND_ROSTER:
+        return write_roster(plan, campaign=campaign, now=now).checks_created
+    checklist_rows.write_checklist(plan, user=user, now=now)
+    return 0
+
+
+def audit_changes(outcome: Outcome, plan, valid_only: bool) -> dict:
+    changes = {
+        "kind": [None, outcome.kind],
+        "created": [None, outcome.created],
+        "updated": [None, outcome.updated],
+        "unchanged": [None, outcome.unchanged],
+        "invalid": [None, outcome.invalid],
+        "checks_created": [None, outcome.checks_created],
+        "valid_only": [None, valid_only],
+    }
+    sample = [change.student_no for change in plan.changes[:200]]
+    if sample:
+        changes["updated_students"] = [None, sample]
+    return changes
+
+
+def stored_name(original: str) -> str:
+    return f"{uuid.uuid4().hex}{Path(original).suffix.lower()[:8]}"
+
+
+@contextlib.contextmanager
+def local_file(record: RosterImport) -> Iterator[str]:
+    """A path to the stored file; storages without one get a temporary copy."""
+    try:
+        path = record.file.path
+    except NotImplementedError:
+        path = None
+    if path is not None:
+        yield path
+        return
+    suffix = Path(record.original_name).suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy, record.file.open("rb") as source:
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield copy.name
+
+
+def progress_writer(pk: int, start: int, end: int) -> Callable[[int], None]:
+    def write(percent: int) -> None:
+        RosterImport.objects.filter(pk=pk).update(progress=start + (end - start) * percent // 100)
+
+    return write
+
+
+def parse_stored(record: RosterImport, *, campaign_gone: str, progress_end: int):
+    """Parse an import's stored file, reporting progress from 5 % to ``progress_end``."""
+    if record.campaign is None:
+        raise FileRefused(campaign_gone)
+    with local_file(record) as path:
+        return parse_file(path, record.original_name, record.kind, record.encoding_override or None,
+                      progress_writer(record.pk, 5, progress_end))  # fmt: skip
