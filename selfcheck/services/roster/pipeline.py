@@ -17,11 +17,12 @@ from selfcheck import stats
 from selfcheck.models import Campaign, RosterImport, User
 from selfcheck.services.roster import checklist as checklist_rows
 from selfcheck.services.roster.commit import write_roster
+from selfcheck.services.roster.compare import compare_roster
 from selfcheck.services.roster.preview import KIND_ROSTER, Outcome
 from selfcheck.services.roster.problems import FileRefused
 from selfcheck.services.roster.readers import open_table
 from selfcheck.services.roster.safety import inspect_file
-from selfcheck.services.roster.validate import compare_roster, parse_roster
+from selfcheck.services.roster.validate import parse_roster
 
 
 def parse_file(path, name: str, kind: str, encoding: str | None, progress):

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from selfcheck.models import Check, College, RosterImport, Student
 from selfcheck.services.roster import limits
+from selfcheck.services.roster.compare import display
 from selfcheck.services.roster.headers import CHECKLIST_COLUMNS
 from selfcheck.services.roster.problems import FileRefused, RowProblem
 from selfcheck.services.roster.readers import encoding_label
-from selfcheck.services.roster.validate import LABELS, display
+from selfcheck.services.roster.validate import LABELS
 
 KIND_ROSTER = RosterImport.Kind.ROSTER
 KIND_CHECKLIST = RosterImport.Kind.CHECKLIST
