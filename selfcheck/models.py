@@ -137,7 +137,6 @@ class Student(models.Model):
         verbose_name_plural = _("学生")
         indexes = [
             models.Index(fields=["college", "major", "class_name"]),
-            models.Index(fields=["name"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(gender__in=["M", "F"]), name="student_gender_valid"),
@@ -149,12 +148,6 @@ class Student(models.Model):
     def __str__(self) -> str:
         return f"{self.student_no} {self.name}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "college" in update_fields or "college_id" in update_fields:
-            self.checks.exclude(college_id=self.college_id).update(college_id=self.college_id)
-
     @property
     def masked_id_number(self) -> str:
         from selfcheck.masking import mask_id_number
@@ -162,15 +155,18 @@ class Student(models.Model):
         return mask_id_number(self.id_number)
 
 
+class CampaignState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
 class Campaign(models.Model):
     class Kind(models.TextChoices):
         FRESHMAN = "freshman", _("新生学籍自查")
         PRE_GRADUATION = "pregrad", _("毕业前学籍核查")
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        OPEN = "open", _("进行中")
-        CLOSED = "closed", _("已结束")
+    State = CampaignState
 
     slug = models.SlugField(_("标识"), max_length=48, unique=True)
     name = models.CharField(_("名称"), max_length=128)
@@ -203,6 +199,7 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(target_rate__gte=0) & Q(target_rate__lte=100), name="campaign_target_rate_range"
             ),
+            models.CheckConstraint(condition=Q(state__in=CampaignState.values), name="campaign_state_valid"),
         ]
 
     def __str__(self) -> str:
@@ -213,15 +210,18 @@ class Campaign(models.Model):
         return self.state == self.State.OPEN and self.opens_on <= today <= self.closes_on
 
 
+class CheckStatus(models.TextChoices):
+    PENDING = "pending", _("未核对")
+    CONFIRMED = "confirmed", _("核对无误")
+    DISCREPANCY = "discrepancy", _("信息有误")
+    BLOCKED = "blocked", _("无法登录")
+    MISSING = "missing", _("查无学籍")
+
+
 class Check(models.Model):
     """Whether one student has checked their record in one campaign."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("未核对")
-        CONFIRMED = "confirmed", _("核对无误")
-        DISCREPANCY = "discrepancy", _("信息有误")
-        BLOCKED = "blocked", _("无法登录")
-        MISSING = "missing", _("查无学籍")
+    Status = CheckStatus
 
     class Source(models.TextChoices):
         SYSTEM = "system", _("系统")
@@ -242,14 +242,16 @@ class Check(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="checks")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="checks")
     # A copy of student.college: dashboards count per college over 100,000 checks
-    # without joining every check to its student. Kept in step by Student.save()
-    # and by the bulk writers, which call ``Check.sync_colleges``.
+    # without joining every check to its student. Kept in step by the services that
+    # create checks or move students (``selfcheck.services.students``).
     college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="checks", verbose_name=_("学院"))
     status = models.CharField(_("核对状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.SYSTEM)
     blocked_reason = models.CharField(_("无法登录原因"), max_length=16, choices=BlockedReason.choices, blank=True)
     detail = models.JSONField(_("核对详情"), default=dict, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    # Why staff last set the status on the student's behalf; what the student
+    # reported lives in ``detail``.
+    staff_reason = models.TextField(_("代为设置的原因"), blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -258,13 +260,12 @@ class Check(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["campaign", "student"]
         verbose_name = _("核对记录")
         verbose_name_plural = _("核对记录")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "student"], name="check_unique_per_campaign_student"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "confirmed", "discrepancy", "blocked", "missing"]),
+                condition=Q(status__in=CheckStatus.values),
                 name="check_status_valid",
             ),
         ]
@@ -275,26 +276,6 @@ class Check(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.student_id}: {self.status}"
-
-    def save(self, *args, **kwargs):
-        if self.college_id is None and self.student_id is not None:
-            self.college_id = Student.objects.filter(pk=self.student_id).values_list("college_id", flat=True).get()
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def sync_colleges(cls) -> int:
-        """Copy each student's college onto their checks where it differs; returns rows changed.
-
-        One UPDATE per college, each a subquery join, so no id list grows with the roster.
-        """
-        changed = 0
-        for college_id in College.objects.values_list("pk", flat=True):
-            changed += (
-                cls.objects.filter(student__college_id=college_id)
-                .exclude(college_id=college_id)
-                .update(college_id=college_id)
-            )
-        return changed
 
     @property
     def is_done(self) -> bool:
@@ -388,6 +369,15 @@ class CorrectionComment(models.Model):
         verbose_name_plural = _("审核意见")
 
 
+class RosterImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("已上传")
+    VALIDATING = "validating", _("校验中")
+    VALIDATED = "validated", _("待确认")
+    COMMITTING = "committing", _("导入中")
+    COMMITTED = "committed", _("已导入")
+    FAILED = "failed", _("失败")
+
+
 class RosterImport(models.Model):
     """One uploaded file, from upload through validation to commit."""
 
@@ -395,13 +385,7 @@ class RosterImport(models.Model):
         ROSTER = "roster", _("学生名册")
         CHECKLIST = "checklist", _("学信网核对名单")
 
-    class State(models.TextChoices):
-        UPLOADED = "uploaded", _("已上传")
-        VALIDATING = "validating", _("校验中")
-        VALIDATED = "validated", _("待确认")
-        COMMITTING = "committing", _("导入中")
-        COMMITTED = "committed", _("已导入")
-        FAILED = "failed", _("失败")
+    State = RosterImportState
 
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.ROSTER)
@@ -435,6 +419,7 @@ class RosterImport(models.Model):
         verbose_name_plural = _("名册导入")
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="roster_import_progress_range"),
+            models.CheckConstraint(condition=Q(state__in=RosterImportState.values), name="roster_import_state_valid"),
         ]
 
     def __str__(self) -> str:
@@ -445,14 +430,17 @@ class RosterImport(models.Model):
         return self.state == self.State.COMMITTED
 
 
+class BulletinState(models.TextChoices):
+    SCHEDULED = "scheduled", _("待发布")
+    GENERATING = "generating", _("生成中")
+    PUBLISHED = "published", _("已发布")
+    FAILED = "failed", _("失败")
+
+
 class Bulletin(models.Model):
     """A dated progress bulletin: scheduled by staff, generated once, then frozen."""
 
-    class State(models.TextChoices):
-        SCHEDULED = "scheduled", _("待发布")
-        GENERATING = "generating", _("生成中")
-        PUBLISHED = "published", _("已发布")
-        FAILED = "failed", _("失败")
+    State = BulletinState
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="bulletins")
     sequence = models.PositiveSmallIntegerField(_("期数"))
@@ -465,11 +453,12 @@ class Bulletin(models.Model):
     spreadsheet = models.FileField(_("通报表格"), upload_to="bulletins/", blank=True)
 
     class Meta:
-        ordering = ["campaign", "sequence"]
+        ordering = ["campaign_id", "sequence"]
         verbose_name = _("进度通报")
         verbose_name_plural = _("进度通报")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "sequence"], name="bulletin_unique_sequence"),
+            models.CheckConstraint(condition=Q(state__in=BulletinState.values), name="bulletin_state_valid"),
         ]
         indexes = [models.Index(fields=["state", "scheduled_at"])]
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from registrar.celery import app as celery_app
-from selfcheck.models import Campaign, Check, College, Role, Student, User
-from tests.factories import make_student
+from selfcheck.models import Campaign, College, Role, Student, User
+from tests.factories import make_check, make_student
 
 PASSWORD = "Pa55word-for-tests"
 
@@ -118,7 +118,7 @@ def student_a(college_a, campaign) -> Student:
     student = make_student(college_a, student_no="2026010001", name="张三", birth=date(2007, 5, 12), gender="M")
     student.user = _user(student.student_no, Role.STUDENT, first_name=student.name)
     student.save(update_fields=["user"])
-    Check.objects.create(campaign=campaign, student=student)
+    make_check(campaign, student)
     return student
 
 
@@ -127,7 +127,7 @@ def student_b(college_b, campaign) -> Student:
     student = make_student(college_b, student_no="2026020001", name="李四", birth=date(2006, 11, 3), gender="F")
     student.user = _user(student.student_no, Role.STUDENT, first_name=student.name)
     student.save(update_fields=["user"])
-    Check.objects.create(campaign=campaign, student=student)
+    make_check(campaign, student)
     return student
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from selfcheck.demo import resident_id
-from selfcheck.models import College, Student
+from selfcheck.models import Campaign, Check, College, Student
 
 _serial = iter(range(1, 10**6))
 
@@ -40,3 +40,8 @@ def make_student(
     }
     values.update(fields)
     return Student.objects.create(**values)
+
+
+def make_check(campaign: Campaign, student: Student, **fields) -> Check:
+    """A check of ``student`` in ``campaign``, carrying the student's college as the services do."""
+    return Check.objects.create(campaign=campaign, student=student, college_id=student.college_id, **fields)

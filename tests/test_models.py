@@ -4,8 +4,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from selfcheck.models import Bulletin, Campaign, Check, CorrectionItem, CorrectionRequest
-from tests.factories import make_student
+from selfcheck.models import Bulletin, Campaign, Check, CorrectionItem, CorrectionRequest, RosterImport
+from selfcheck.services.campaigns import campaign_sync_checks
+from selfcheck.services.students import student_sync_checks, students_sync_checks
+from tests.factories import make_check, make_student
 
 
 def _integrity_error(callable_):
@@ -28,7 +30,7 @@ def test_it_rejects_an_unknown_gender(college_a):
 
 
 def test_a_student_has_one_check_per_campaign(student_a, campaign):
-    _integrity_error(lambda: Check.objects.create(campaign=campaign, student=student_a))
+    _integrity_error(lambda: make_check(campaign, student_a))
 
 
 def test_check_status_is_constrained(student_a, campaign):
@@ -91,20 +93,31 @@ def test_check_is_done_when_confirmed_or_discrepant(student_a):
     assert check.is_done
 
 
-def test_a_check_takes_its_students_college(student_a, college_a):
-    assert student_a.checks.get().college == college_a
+def test_a_check_the_services_create_takes_its_students_college(campaign, college_b):
+    moved_in = make_student(college_b, student_no="2026990001")
+    assert campaign_sync_checks(campaign) >= 1
+    assert moved_in.checks.get().college == college_b
 
 
 def test_moving_a_student_moves_their_checks(student_a, college_b):
     student_a.college = college_b
     student_a.save()
+    student_sync_checks(student_a)
     assert student_a.checks.get().college == college_b
 
 
 def test_sync_colleges_repairs_checks_written_in_bulk(student_a, college_a, college_b):
     from selfcheck.models import Student
 
-    Student.objects.filter(pk=student_a.pk).update(college=college_b)  # bypasses save()
+    Student.objects.filter(pk=student_a.pk).update(college=college_b)  # a bulk write
     assert student_a.checks.get().college == college_a
-    assert Check.sync_colleges() == 1
+    assert students_sync_checks() == 1
     assert student_a.checks.get().college == college_b
+
+
+def test_state_columns_only_hold_their_choices(campaign, student_a):
+    bulletin = Bulletin.objects.create(campaign=campaign, sequence=9, scheduled_at=timezone.now())
+    _integrity_error(lambda: Campaign.objects.filter(pk=campaign.pk).update(state="paused"))
+    _integrity_error(lambda: Bulletin.objects.filter(pk=bulletin.pk).update(state="lost"))
+    record = RosterImport.objects.create(campaign=campaign, original_name="x.csv")
+    _integrity_error(lambda: RosterImport.objects.filter(pk=record.pk).update(state="lost"))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from selfcheck.models import AuditEvent, Check, College, CollegeAlias, RosterImport, Student
 from selfcheck.services import roster
 from selfcheck.tasks import imports as tasks
-from tests.factories import make_student
+from tests.factories import make_check, make_student
 from tests.test_roster_files import student, table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +241,7 @@ def checklist(tmp_path, rows, campaign, **options):
 
 def test_the_chsi_list_updates_checks_in_bulk(tmp_path, campaign, student_a, student_b, registrar):
     blocked = make_student(student_a.college, student_no="2026010099", birth=date(2007, 3, 1))
-    Check.objects.create(campaign=campaign, student=blocked, status=Check.Status.BLOCKED, blocked_reason="phone_taken")
+    make_check(campaign, blocked, status=Check.Status.BLOCKED, blocked_reason="phone_taken")
     rows = [
         ["学号", "姓名", "核对状态", "核对时间"],
         [student_a.student_no, student_a.name, "已核对", "2026-10-30 14:05"],

@@ -131,7 +131,7 @@ def test_a_secretary_sets_a_status_on_behalf_with_a_reason(student_a, secretary_
     check = check_set_status(_check(student_a), status=Check.Status.CONFIRMED, reason="电话确认已核对", by=secretary_a)
     assert check.source == Check.Source.SECRETARY
     assert check.set_by == secretary_a
-    assert check.note == "电话确认已核对"
+    assert check.staff_reason == "电话确认已核对"
     event = AuditEvent.objects.get(action="check.set_status", target_id=str(check.pk))
     assert event.actor == secretary_a
     assert event.changes["reason"] == [None, "电话确认已核对"]

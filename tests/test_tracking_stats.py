@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from selfcheck import selectors, stats
 from selfcheck.models import Check
-from tests.factories import make_student
+from tests.factories import make_check, make_student
 
 
 def _at(day, hour=12):
@@ -30,7 +30,7 @@ def school(campaign, college_a, college_b, student_a, student_b):
     extra_a = [make_student(college_a, class_name=f"软件260{i % 2 + 1}") for i in range(4)]
     extra_b = [make_student(college_b, major="英语", class_name="英语2601")]
     for student in extra_a + extra_b:
-        Check.objects.create(campaign=campaign, student=student)
+        make_check(campaign, student)
     _set(student_a, Check.Status.CONFIRMED, completed=_at(campaign.opens_on))
     _set(extra_a[0], Check.Status.DISCREPANCY, completed=_at(today))
     _set(extra_a[1], Check.Status.BLOCKED, blocked_reason="phone_taken")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from selfcheck.models import AuditEvent, Campaign, Check
-from tests.factories import make_student
+from tests.factories import make_check, make_student
 
 
 def _messages(response) -> str:
@@ -153,8 +153,8 @@ def college_a_students(campaign, college_a, student_a):
     ]
     statuses = [Check.Status.CONFIRMED, Check.Status.BLOCKED, Check.Status.PENDING]
     for student, status in zip(others, statuses, strict=True):
-        Check.objects.create(
-            campaign=campaign, student=student, status=status,
+        make_check(
+            campaign, student, status=status,
             blocked_reason="phone_taken" if status == Check.Status.BLOCKED else "",
             completed_at=timezone.now() if status == Check.Status.CONFIRMED else None,
         )  # fmt: skip
@@ -230,7 +230,7 @@ def test_the_pending_export_masks_id_numbers_and_keeps_the_phone(client, secreta
 
 def test_csv_export_has_a_bom_and_cells_that_cannot_become_formulas(client, registrar, campaign, college_a, student_a):
     hostile = make_student(college_a, name='=HYPERLINK("http://x")', class_name="+cmd|' /C calc'!A0")
-    Check.objects.create(campaign=campaign, student=hostile, status=Check.Status.BLOCKED, blocked_reason="other",
+    make_check(campaign, hostile, status=Check.Status.BLOCKED, blocked_reason="other",
                          detail={"note": "@SUM(A1:A9)"})  # fmt: skip
     client.force_login(registrar)
     response = client.get(reverse("campaign_export", args=[campaign.slug, "checks"]), {"format": "csv"})
@@ -490,8 +490,8 @@ def _grow(campaign, college_a, college_b, n):
     for i in range(n):
         student = make_student(college_a if i % 2 else college_b, class_name=f"软件26{i % 5:02d}", major=f"专业{i % 3}")
         status = [Check.Status.PENDING, Check.Status.CONFIRMED, Check.Status.BLOCKED, Check.Status.MISSING][i % 4]
-        Check.objects.create(
-            campaign=campaign, student=student, status=status, set_at=timezone.now(),
+        make_check(
+            campaign, student, status=status, set_at=timezone.now(),
             blocked_reason="other" if status == Check.Status.BLOCKED else "",
             completed_at=timezone.now() if status == Check.Status.CONFIRMED else None,
         )  # fmt: skip

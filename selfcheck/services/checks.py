@@ -154,13 +154,22 @@ def check_set_status(
     locked.source = source
     locked.blocked_reason = blocked_reason
     locked.detail = detail
-    locked.note = reason
+    locked.staff_reason = reason
     locked.set_by = by
     locked.set_at = now
     if status in Check.DONE and locked.completed_at is None:
         locked.completed_at = now
     locked.save(
-        update_fields=["status", "source", "blocked_reason", "detail", "note", "set_by", "set_at", "completed_at"]
+        update_fields=[
+            "status",
+            "source",
+            "blocked_reason",
+            "detail",
+            "staff_reason",
+            "set_by",
+            "set_at",
+            "completed_at",
+        ]
     )
     after = {"status": status, "source": source, "blocked_reason": blocked_reason, "detail": detail}
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from selfcheck.models import AuditEvent, Check
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.factories import make_student
+from tests.factories import make_check, make_student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,9 +64,9 @@ def test_a_secretary_chases_pending_students_exports_them_and_sets_one_on_behalf
     page, campaign, college_a, college_b, secretary_a, student_a, student_b
 ):
     done = make_student(college_a, name="赵一", class_name="软件2602", phone="13900000001")
-    Check.objects.create(campaign=campaign, student=done, status=Check.Status.CONFIRMED)
+    make_check(campaign, done, status=Check.Status.CONFIRMED)
     late = make_student(college_a, name="钱二", class_name="软件2602", phone="13900000002")
-    Check.objects.create(campaign=campaign, student=late)
+    make_check(campaign, late)
 
     sign_in(page, secretary_a.username, PASSWORD)
     assert "外国语学院" not in page.get_by_test_id("colleges").inner_text()

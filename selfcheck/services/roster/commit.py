@@ -20,6 +20,7 @@ from django.db.models import Model
 
 from selfcheck.models import Campaign, Check, Student
 from selfcheck.services.roster.validate import FIELDS, RosterPlan
+from selfcheck.services.students import students_sync_checks
 
 BATCH = 5000
 _DEFAULTS = {name: Student._meta.get_field(name).get_default() for name in FIELDS}
@@ -41,7 +42,7 @@ def write_roster(plan: RosterPlan, *, campaign: Campaign, now: datetime) -> Writ
     if plan.changes:
         (_copy_changes if fast else _bulk_update_changes)(plan, now)
         if any("college_id" in change.values or "college" in change.values for change in plan.changes):
-            Check.sync_colleges()
+            students_sync_checks()
     student_nos = [record["student_no"] for record in plan.parsed.rows.values()]
     checks = _ensure_checks(campaign, student_nos, now) if fast else _bulk_checks(plan, campaign, creates, now)
     return Written(created=len(creates), updated=len(plan.changes), checks_created=checks)
@@ -172,7 +173,7 @@ def _ensure_checks(campaign: Campaign, student_nos: list[str], now: datetime) ->
         cursor.execute(
             f"""
             INSERT INTO {Check._meta.db_table}
-                (campaign_id, student_id, college_id, status, source, blocked_reason, detail, note, created_at)
+                (campaign_id, student_id, college_id, status, source, blocked_reason, detail, staff_reason, created_at)
             SELECT %s, s.id, s.college_id, %s, %s, '', '{{}}'::jsonb, '', %s
             FROM {Student._meta.db_table} s WHERE s.student_no = ANY(%s)
             ON CONFLICT DO NOTHING
