@@ -1,4 +1,10 @@
-"""Django admin for every model; spreadsheet export on the big lists."""
+"""Django admin for every model: a read-mostly window with spreadsheet export on the big lists.
+
+Workflow fields (check status, campaign state, bulletin state, snapshot and file, import
+state) change only through the portal's pages and their services, so they are
+read-only here; every edit the admin still makes is audited through
+``selfcheck.services.admin_edits``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from selfcheck import models
 from selfcheck.masking import mask_id_number
+from selfcheck.services.admin_edits import admin_edit_record, admin_values
+from selfcheck.services.campaigns import FROZEN_BULLETIN_STATES
 
 EXPORT_FORMATS = [XLSX, CSV]
 
@@ -48,13 +56,53 @@ class CheckResource(resources.ModelResource):
         return mask_id_number(check.student.id_number)
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves as usual, then records the change (old and new values, inline rows) in the audit log."""
+
+    def save_model(self, request, obj, form, change):
+        names = [name for name in form.changed_data if not name.startswith("password")]
+        stored = type(obj).objects.get(pk=obj.pk) if change else None
+        form.audit_before = admin_values(stored, names) if change else dict.fromkeys(names)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        inline_rows = [
+            f"{verb} {type(row)._meta.model_name} {row}"
+            for formset in formsets
+            for verb, rows in (
+                ("+", formset.new_objects),
+                ("~", [o for o, _f in formset.changed_objects]),
+                ("-", formset.deleted_objects),
+            )  # fmt: skip
+            for row in rows
+        ]
+        admin_edit_record(
+            form.instance, before=getattr(form, "audit_before", {}), created=not change, by=request.user,
+            inline_rows=inline_rows, request=request,
+        )  # fmt: skip
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, searched and exported here; changed only through the portal."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CollegeAliasInline(admin.TabularInline):
     model = models.CollegeAlias
     extra = 1
 
 
 @admin.register(models.College)
-class CollegeAdmin(ExportMixin, admin.ModelAdmin):
+class CollegeAdmin(ExportMixin, AuditedAdmin):
     resource_classes = [CollegeResource]
     formats = EXPORT_FORMATS
     list_display = ("code", "name")
@@ -63,7 +111,7 @@ class CollegeAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(models.User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "first_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_superuser")
     filter_horizontal = ("colleges", "groups", "user_permissions")
@@ -72,7 +120,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(models.Student)
-class StudentAdmin(ExportMixin, admin.ModelAdmin):
+class StudentAdmin(ExportMixin, AuditedAdmin):
     resource_classes = [StudentResource]
     formats = EXPORT_FORMATS
     list_display = ("student_no", "name", "gender", "college", "major", "class_name", "level", "cohort")
@@ -84,14 +132,18 @@ class StudentAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin):
     list_display = ("slug", "name", "kind", "cohort", "opens_on", "closes_on", "state")
     list_filter = ("kind", "state")
     prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("state", "created_by")
+
+    def has_add_permission(self, request):
+        return False  # the campaign page creates campaigns with their checks and bulletins
 
 
 @admin.register(models.Check)
-class CheckAdmin(ExportMixin, admin.ModelAdmin):
+class CheckAdmin(ExportMixin, ReadOnlyAdmin):
     resource_classes = [CheckResource]
     formats = EXPORT_FORMATS
     list_display = ("student", "campaign", "status", "source", "set_at")
@@ -118,8 +170,9 @@ class CorrectionCommentInline(admin.TabularInline):
 
 
 @admin.register(models.CorrectionRequest)
-class CorrectionRequestAdmin(admin.ModelAdmin):
+class CorrectionRequestAdmin(AuditedAdmin):
     list_display = ("pk", "student", "cause", "state", "needs_province_approval", "created_at")
+    readonly_fields = ("state",)
     list_filter = ("state", "cause", "needs_province_approval")
     search_fields = ("student__student_no", "student__name")
     raw_id_fields = ("student", "check_record", "created_by")
@@ -127,7 +180,7 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RosterImport)
-class RosterImportAdmin(admin.ModelAdmin):
+class RosterImportAdmin(ReadOnlyAdmin):
     list_display = (
         "original_name",
         "kind",
@@ -139,24 +192,26 @@ class RosterImportAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("kind", "state")
-    readonly_fields = ("errors", "warnings", "preview")
 
 
 @admin.register(models.Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(AuditedAdmin):
     list_display = ("campaign", "sequence", "title", "scheduled_at", "state", "generated_at")
     list_filter = ("state", "campaign")
+    readonly_fields = ("campaign", "sequence", "state", "claimed_at", "generated_at", "snapshot", "spreadsheet")
+
+    def has_add_permission(self, request):
+        return False  # scheduled on the campaign's page
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state in FROZEN_BULLETIN_STATES:
+            return False  # generated: frozen
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(models.AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor", "action", "target_repr", "ip_address")
     list_filter = ("action",)
     search_fields = ("target_repr", "target_id", "actor__username")
     readonly_fields = [f.name for f in models.AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

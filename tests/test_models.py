@@ -5,8 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from selfcheck.models import Bulletin, Campaign, Check, CorrectionItem, CorrectionRequest, RosterImport
+from selfcheck.services.admin_edits import admin_edit_record, admin_values
 from selfcheck.services.campaigns import campaign_sync_checks
-from selfcheck.services.students import student_sync_checks, students_sync_checks
+from selfcheck.services.students import students_sync_checks
 from tests.factories import make_check, make_student
 
 
@@ -99,10 +100,11 @@ def test_a_check_the_services_create_takes_its_students_college(campaign, colleg
     assert moved_in.checks.get().college == college_b
 
 
-def test_moving_a_student_moves_their_checks(student_a, college_b):
+def test_moving_a_student_in_the_admin_moves_their_checks(student_a, college_b, registrar):
+    before = admin_values(student_a, ["college"])
     student_a.college = college_b
     student_a.save()
-    student_sync_checks(student_a)
+    admin_edit_record(student_a, before=before, created=False, by=registrar)
     assert student_a.checks.get().college == college_b
 
 
