@@ -10,10 +10,14 @@ import pytest
 from django.utils import timezone
 
 from registrar.celery import app as celery_app
-from selfcheck.models import Campaign, College, Role, Student, User
-from tests.factories import make_check, make_student
-
-PASSWORD = "Pa55word-for-tests"
+from selfcheck.models import Campaign, Check, College, Role, Student, User
+from tests.factories import (
+    PASSWORD,
+    at_hour,
+    make_check,
+    make_student,
+    set_status,
+)
 
 
 def pytest_configure(config):
@@ -30,7 +34,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... (see .ci/run)")
     for item in items:
-        if "services" in item.keywords:
+        if item.get_closest_marker("services") is not None:
             item.add_marker(skip)
 
 
@@ -134,3 +138,19 @@ def student_b(college_b, campaign) -> Student:
 @pytest.fixture
 def student_user(student_a) -> User:
     return student_a.user
+
+
+@pytest.fixture
+def school(campaign, college_a, college_b, student_a, student_b):
+    """Six students in A, two in B, in several states."""
+    today = timezone.localdate()
+    extra_a = [make_student(college_a, class_name=f"软件260{i % 2 + 1}") for i in range(4)]
+    extra_b = [make_student(college_b, major="英语", class_name="英语2601")]
+    for student in extra_a + extra_b:
+        make_check(campaign, student)
+    set_status(student_a, Check.Status.CONFIRMED, completed=at_hour(campaign.opens_on))
+    set_status(extra_a[0], Check.Status.DISCREPANCY, completed=at_hour(today))
+    set_status(extra_a[1], Check.Status.BLOCKED, blocked_reason="phone_taken")
+    set_status(extra_a[2], Check.Status.MISSING)
+    set_status(student_b, Check.Status.CONFIRMED, completed=at_hour(campaign.opens_on + timedelta(days=1)))
+    return {"a": [student_a, *extra_a], "b": [student_b, *extra_b]}

@@ -4,6 +4,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
+from selfcheck.admin import CheckResource, StudentResource
 from selfcheck.models import AuditEvent, Bulletin, Campaign, Check
 
 
@@ -61,3 +62,37 @@ def test_moving_a_student_in_the_admin_moves_their_checks_and_is_audited(client,
     assert Check.objects.get(student=student_a).college == college_b
     event = AuditEvent.objects.get(action="admin.change", target_id=str(student_a.pk))
     assert event.changes == {"college": [student_a.college_id, college_b.pk]}
+
+
+def test_admin_pages_answer_for_the_registrar(client, registrar, student_a):
+    client.force_login(registrar)
+    for name in (
+        "student",
+        "college",
+        "check",
+        "campaign",
+        "correctionrequest",
+        "rosterimport",
+        "bulletin",
+        "auditevent",
+    ):
+        assert client.get(reverse(f"admin:selfcheck_{name}_changelist")).status_code == 200, name
+    assert client.get(reverse("admin:selfcheck_student_export")).status_code == 200
+
+
+def test_admin_is_closed_to_secretaries(client, secretary_a):
+    client.force_login(secretary_a)
+    response = client.get(reverse("admin:selfcheck_student_changelist"))
+    assert response.status_code == 302
+
+
+def test_student_export_resource_has_every_record_field(student_a):
+    dataset = StudentResource().export()
+    assert dataset.headers[:3] == ["student_no", "exam_no", "name"]
+    assert dataset[0][0] == student_a.student_no
+
+
+def test_check_export_masks_id_numbers(student_a):
+    dataset = CheckResource().export()
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert row["证件号码"] == student_a.masked_id_number

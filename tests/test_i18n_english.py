@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from selfcheck.services.checks import window_message
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")

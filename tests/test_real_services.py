@@ -27,7 +27,16 @@ def test_redis_answers():
 
 
 def test_the_cache_is_redis_when_named():
-    from django.core.cache import cache
+    import redis
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.redis import RedisCache
 
+    url = os.environ.get("CACHE_URL", "")
+    assert url.startswith("redis://"), "CACHE_URL must name Redis"
+    backend = caches["default"]
+    assert isinstance(backend, RedisCache), f"the cache is {type(backend).__name__}, not Redis"
     cache.set("selfcheck-probe", "ok", 10)
     assert cache.get("selfcheck-probe") == "ok"
+    # The value is really in the Redis that CACHE_URL names, not in this process.
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    assert client.exists(cache.make_and_validate_key("selfcheck-probe")) == 1

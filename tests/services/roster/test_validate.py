@@ -12,8 +12,7 @@ from stdnum.cn import ric
 from selfcheck.demo import resident_id
 from selfcheck.models import CollegeAlias, Student
 from selfcheck.services.roster import roster_import_run
-from tests.factories import make_student
-from tests.test_roster_files import HEADER, student, table, write_csv, write_xlsx
+from tests.factories import HEADER, make_student, student, table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 

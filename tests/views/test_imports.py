@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from selfcheck.models import College, CollegeAlias, RosterImport, Student
-from tests.test_roster_files import student, table, write_xlsx
+from tests.factories import student, table, write_xlsx
 
 pytestmark = pytest.mark.django_db
 S = RosterImport.State

@@ -7,8 +7,7 @@ import pytest
 from selfcheck.models import Check, RosterImport, Student
 from selfcheck.tasks import imports as tasks
 from tests.browser.conftest import sign_in
-from tests.conftest import PASSWORD
-from tests.test_roster_files import student, table, write_xlsx
+from tests.factories import PASSWORD, student, table, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from selfcheck.models import Check, RosterImport, Student
-from tests.test_roster_files import HEADER, student, table, write_csv, write_xlsx
+from tests.factories import HEADER, student, table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 KEYS = {"committed", "created", "updated", "unchanged", "invalid", "errors", "encoding", "header_row"}

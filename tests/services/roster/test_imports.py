@@ -10,8 +10,7 @@ from django.utils import timezone
 from selfcheck.models import AuditEvent, Check, College, CollegeAlias, RosterImport, Student
 from selfcheck.services import roster
 from selfcheck.tasks import imports as tasks
-from tests.factories import make_check, make_student
-from tests.test_roster_files import student, table, write_csv, write_xlsx
+from tests.factories import make_check, make_student, student, table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 S = RosterImport.State

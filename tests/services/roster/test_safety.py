@@ -11,7 +11,7 @@ import pytest
 
 from selfcheck.models import RosterImport, Student
 from selfcheck.services.roster import limits, roster_import_run
-from tests.test_roster_files import student, table, write_xls, write_xlsx
+from tests.factories import student, table, write_xls, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +187,7 @@ def test_a_sheet_spanning_billions_of_blank_cells_is_refused_by_the_sandboxed_pa
 
 
 def test_an_ods_repeating_one_cell_over_the_whole_sheet_is_refused(tmp_path, campaign):
-    from tests.test_roster_files import write_ods
+    from tests.factories import write_ods
 
     path = write_ods(tmp_path / "bomb.ods", [["学号"]])
     with zipfile.ZipFile(path) as source:

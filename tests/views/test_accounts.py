@@ -2,8 +2,7 @@ import pytest
 from django.urls import reverse
 
 from selfcheck.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD
-from tests.factories import make_student
+from tests.factories import PASSWORD, make_student
 
 NEW_PASSWORD = "Xk9-campus-2026"
 
