@@ -15,22 +15,34 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from selfcheck import stats
+from selfcheck import safe_names, stats
 from selfcheck.masking import mask_id_number
 from selfcheck.models import Check
 from selfcheck.presenters import detail_text
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_STARTS = ("=", "+", "-", "@")
+# A tab, carriage return or line feed before the formula sign is dropped by Excel and
+# LibreOffice when they read CSV, so "\t=1+1" would come back as a formula.
+FORMULA_TRIGGERS = (*FORMULA_STARTS, "\t", "\r", "\n")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_text(value: str) -> str:
-    """Prefix text that a spreadsheet would evaluate, so it is shown as typed."""
-    if value and value.startswith(FORMULA_TRIGGERS):
+    """Prefix text that a spreadsheet would evaluate, so it is shown as typed.
+
+    Used by every export: the portal's own lists and the Django admin's.
+    """
+    if value and (value.startswith(FORMULA_TRIGGERS) or value.lstrip().startswith(FORMULA_STARTS)):
         return "'" + value
     return value
+
+
+def safe_cell(value):
+    """``safe_text`` for text; other values (numbers, dates, None) as they are."""
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def cell_value(value):
@@ -48,7 +60,7 @@ def cell_value(value):
 def render_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "Sheet1") -> bytes:
     """Render rows with openpyxl's write-only mode; text cells are typed as strings."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet = workbook.create_sheet(title=safe_names.sheet_title(sheet_title))
     bold = Font(bold=True)
     header_cells = []
     for title in headers:
@@ -61,7 +73,7 @@ def render_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title
         for value in row:
             value = cell_value(value)
             if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=value)
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
                 cell.data_type = "s"  # never "f": a leading "=" must not become a formula
                 out.append(cell)
             else:
@@ -95,10 +107,8 @@ def _csv_value(value):
 
 
 def export_response(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
-    """An HTTP download of ``rows`` as ``xlsx`` or ``csv``."""
-    from urllib.parse import quote
-
-    disposition = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
+    """An HTTP download of ``rows`` as ``xlsx`` or ``csv``; ``filename`` without extension."""
+    disposition = safe_names.content_disposition(safe_names.download_filename(filename, fmt))
     if fmt == "csv":
         response = StreamingHttpResponse(iter_csv(headers, rows), content_type="text/csv; charset=utf-8")
     else:
