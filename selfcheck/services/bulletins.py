@@ -83,3 +83,17 @@ def bulletin_generate(bulletin: Bulletin) -> str:
         locked.save()
         audit_record(actor=None, action="bulletin.publish", target=locked, changes={"rate": [None, snapshot["rate"]]})
     return "published"
+
+
+def bulletin_fail(bulletin: Bulletin, *, message: str) -> bool:
+    """Mark a claimed bulletin failed with ``message`` for staff, so it is not claimed again.
+
+    Side effects: an audit event. Returns False when the bulletin was not generating.
+    """
+    with transaction.atomic():
+        failed = Bulletin.objects.filter(pk=bulletin.pk, state=Bulletin.State.GENERATING).update(
+            state=Bulletin.State.FAILED, snapshot={"error": message[:500]}
+        )
+        if failed:
+            audit_record(actor=None, action="bulletin.fail", target=bulletin, changes={"error": [None, message[:500]]})
+    return bool(failed)
