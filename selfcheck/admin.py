@@ -4,23 +4,72 @@ Workflow fields (check status, campaign state, bulletin state, snapshot and file
 state) change only through the portal's pages and their services, so they are
 read-only here; every edit the admin still makes is audited through
 ``selfcheck.services.admin_edits``.
+
+ID numbers are masked here as everywhere: in lists, change forms, JSON fields and
+exports; a student's ID is searched by its last characters only, never whole (a GET
+search would put it in the URL and so in access logs).
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+import json
+import re
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from selfcheck import models
-from selfcheck.masking import mask_id_number
+from selfcheck.masking import contains_id_number, mask_id_number, mask_personal
 from selfcheck.services.admin_edits import admin_edit_record, admin_values
 from selfcheck.services.campaigns import FROZEN_BULLETIN_STATES
+from selfcheck.services.exports import safe_cell
 
-EXPORT_FORMATS = [XLSX, CSV]
+
+class _FormulaSafe:
+    """django-import-export's formula escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), made
+    the portal's: any cell a spreadsheet would evaluate, also after a leading tab, CR or LF,
+    is written as text, and values that are not text keep their type."""
+
+    def _escape_formulae(self, dataset):
+        if dataset.headers:
+            dataset.headers = [safe_cell(header) for header in dataset.headers]
+        for _row in range(dataset.height):
+            dataset.append([safe_cell(value) for value in dataset.lpop()])
+
+    def export_data(self, dataset, **kwargs):
+        self._escape_formulae(dataset)  # whatever the setting says
+        return super().export_data(dataset, **kwargs)
+
+
+class SafeXLSX(_FormulaSafe, XLSX):
+    def _escape_formulae(self, dataset):
+        super()._escape_formulae(dataset)
+        # A control character typed into a name must not fail the whole export.
+        for _row in range(dataset.height):
+            dataset.append([_legal(value) for value in dataset.lpop()])
+
+
+def _legal(value):
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+class SafeCSV(_FormulaSafe, CSV):
+    pass
+
+
+EXPORT_FORMATS = [SafeXLSX, SafeCSV]
+# The last characters of an ID number, as printed on a masked list: 4 to 6 of them.
+ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")
+
+
+def _pretty(value) -> str:
+    return format_html("<pre>{}</pre>", json.dumps(mask_personal(value), ensure_ascii=False, indent=2))
 
 
 class CollegeResource(resources.ModelResource):
@@ -40,6 +89,9 @@ class StudentResource(resources.ModelResource):
             "education_type", "enrolled_on", "expected_graduation", "status", "phone",
         )  # fmt: skip
         export_order = fields
+
+    def dehydrate_id_number(self, student):
+        return mask_id_number(student.id_number)
 
 
 class CheckResource(resources.ModelResource):
@@ -125,10 +177,35 @@ class StudentAdmin(ExportMixin, AuditedAdmin):
     formats = EXPORT_FORMATS
     list_display = ("student_no", "name", "gender", "college", "major", "class_name", "level", "cohort")
     list_filter = ("level", "cohort", "college")
-    search_fields = ("student_no", "name", "id_number", "exam_no")
+    search_fields = ("student_no", "name", "exam_no")
+    search_help_text = _("按学号、姓名、考生号或证件号码末4位搜索。")
     list_select_related = ("college",)
     raw_id_fields = ("user",)
     show_full_result_count = False
+
+    @admin.display(description=_("证件号码"))
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:  # a new student: the number is typed once
+            return fields
+        return [("masked_id" if name == "id_number" else name) for name in fields if name != "masked_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("masked_id",) if obj is not None else ()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if contains_id_number(term):
+            messages.warning(request, _("请勿输入完整证件号码，只用末4位搜索。"))
+            return queryset.none(), False
+        if ID_TAIL.match(term):
+            by_tail = queryset.filter(id_number__endswith=term.upper())
+            found, duplicates = super().get_search_results(request, queryset, search_term)
+            return found | by_tail, duplicates
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(models.Campaign)
@@ -152,11 +229,33 @@ class CheckAdmin(ExportMixin, ReadOnlyAdmin):
     list_select_related = ("student", "campaign")
     raw_id_fields = ("student", "set_by")
     show_full_result_count = False
+    exclude = ("detail",)
+    readonly_fields = ("reported",)
+
+    @admin.display(description=_("核对详情"))
+    def reported(self, obj):
+        return _pretty(obj.detail)
 
 
 class CorrectionItemInline(admin.TabularInline):
+    """Read-only: a requested ID number is shown masked, so it is not edited here."""
+
     model = models.CorrectionItem
     extra = 0
+    fields = ("field", "current", "requested")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("当前值"))
+    def current(self, obj):
+        return mask_personal(obj.current_value, obj.field)
+
+    @admin.display(description=_("更正为"))
+    def requested(self, obj):
+        return mask_personal(obj.requested_value, obj.field)
 
 
 class CorrectionEvidenceInline(admin.TabularInline):
@@ -192,6 +291,20 @@ class RosterImportAdmin(ReadOnlyAdmin):
         "created_at",
     )
     list_filter = ("kind", "state")
+    exclude = ("errors", "warnings", "preview")
+    readonly_fields = ("errors_shown", "warnings_shown", "preview_shown")
+
+    @admin.display(description=_("错误"))
+    def errors_shown(self, obj):
+        return _pretty(obj.errors)
+
+    @admin.display(description=_("警告"))
+    def warnings_shown(self, obj):
+        return _pretty(obj.warnings)
+
+    @admin.display(description=_("预览"))
+    def preview_shown(self, obj):
+        return _pretty(obj.preview)
 
 
 @admin.register(models.Bulletin)
@@ -214,4 +327,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor", "action", "target_repr", "ip_address")
     list_filter = ("action",)
     search_fields = ("target_repr", "target_id", "actor__username")
-    readonly_fields = [f.name for f in models.AuditEvent._meta.fields]
+    exclude = ("changes",)
+    readonly_fields = [f.name for f in models.AuditEvent._meta.fields if f.name != "changes"] + ["changes_shown"]
+
+    @admin.display(description=_("变化"))
+    def changes_shown(self, obj):
+        return _pretty(obj.changes)

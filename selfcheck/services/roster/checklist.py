@@ -13,6 +13,7 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
+from selfcheck.masking import mask_id_number
 from selfcheck.models import Campaign, Check, User
 from selfcheck.services.roster import limits
 from selfcheck.services.roster import normalize as n
@@ -168,7 +169,9 @@ def parse_checklist(table: Table, *, progress: Callable[[int], None] | None = No
             if first != number:
                 errors.append(
                     RowProblem(
-                        number, header.title("student_no" if student_no else "id_number"), f"{key} 与第 {first} 行重复"
+                        number,
+                        header.title("student_no" if student_no else "id_number"),
+                        f"{student_no or mask_id_number(id_number)} 与第 {first} 行重复",
                     )
                 )
         if errors:

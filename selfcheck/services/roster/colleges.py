@@ -3,9 +3,11 @@ two ways staff resolve a name the portal does not know."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import IntegrityError, transaction
 
-from selfcheck.models import College, CollegeAlias, User
+from selfcheck.models import COLLEGE_CODE_PATTERN, College, CollegeAlias, User
 from selfcheck.services.audit import audit_record
 from selfcheck.services.roster.normalize import clean, fold
 
@@ -52,9 +54,11 @@ def roster_college_create(*, code: str, name: str, user: User | None, request=No
 
     Side effects: a College row and an audit event.
     """
-    code, name = clean(code)[:16], clean(name)[:64]
+    code, name = clean(code), clean(name)[:64]
     if not code or not name:
         raise CollegeMappingError("学院代码和名称都不能为空。")
+    if not re.match(COLLEGE_CODE_PATTERN, code):
+        raise CollegeMappingError("学院代码只能包含字母、数字、下划线和连字符，最多16个字符。")
     if fold(name) in college_index():
         raise CollegeMappingError(f"学院“{name}”已经存在。")
     try:

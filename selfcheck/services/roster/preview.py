@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from selfcheck.masking import mask_id_number
 from selfcheck.models import Check, College, RosterImport, Student
 from selfcheck.services.roster import limits
 from selfcheck.services.roster.compare import display
@@ -129,6 +130,8 @@ class _Shown:
         self.choices = {key: dict(Student._meta.get_field(key).choices) for key in ("gender", "level", "id_type")}
 
     def __call__(self, key: str, value) -> str:
+        if key == "id_number":
+            return mask_id_number(display(value))
         if key == "college_id":
             return self.colleges.get(value, str(value))
         if key in self.choices:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from selfcheck.masking import mask_ids_in_text
+
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
@@ -17,7 +19,8 @@ class RowProblem:
     message: str
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        # Stored and shown to staff: an ID number quoted by any check is masked.
+        return {"row": self.row, "column": self.column, "message": mask_ids_in_text(self.message)}
 
 
 class FileRefused(Exception):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from selfcheck.idcheck import check_id_number
+from selfcheck.masking import mask_id_number
 from selfcheck.models import IdType, Student
 from selfcheck.services.roster import limits
 from selfcheck.services.roster import normalize as n
@@ -272,7 +273,8 @@ def _check_unique(parsed, number, value, seen, key, label) -> bool:
     if first == number:
         return False
     title = parsed.header.title(key)
-    parsed.errors.append(RowProblem(number, title, f"{label} {value} 与第 {first} 行重复"))
+    shown = mask_id_number(value) if key == "id_number" else value
+    parsed.errors.append(RowProblem(number, title, f"{label} {shown} 与第 {first} 行重复"))
     if (first, key) not in parsed.flagged:
         parsed.flagged.add((first, key))
         parsed.reject(first, title, f"{label} {value} 在文件中出现多次（另见第 {number} 行）")
