@@ -135,6 +135,10 @@ STORAGES = {
 SELFCHECK_UPLOAD_LIMIT = env_int("SELFCHECK_UPLOAD_LIMIT_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded rosters and correction evidence are deleted this many days after use (purge_uploads).
+SELFCHECK_RETENTION_DAYS = env_int("SELFCHECK_RETENTION_DAYS", 180, minimum=1)
+# Admin exports: no cell becomes a formula (extended to a leading tab/CR/LF in selfcheck.admin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- e-mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -180,6 +184,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-bulletins": {"task": "selfcheck.dispatch_due_bulletins", "schedule": 60.0},
+    "purge-uploads": {"task": "selfcheck.purge_uploads", "schedule": 24 * 3600.0},
 }
 
 # --- logging --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -41,8 +41,17 @@ class IdType(models.TextChoices):
     PASSPORT = "passport", _("护照")
 
 
+# College codes appear in URLs, file names and sheet titles: letters, digits, "_" and "-".
+COLLEGE_CODE_PATTERN = r"^[A-Za-z0-9_-]{1,16}$"
+college_code_validator = RegexValidator(
+    COLLEGE_CODE_PATTERN,
+    _("学院代码只能包含字母、数字、下划线和连字符，最多16个字符。"),
+    code="invalid_college_code",
+)
+
+
 class College(models.Model):
-    code = models.CharField(_("学院代码"), max_length=16, unique=True)
+    code = models.CharField(_("学院代码"), max_length=16, unique=True, validators=[college_code_validator])
     name = models.CharField(_("学院名称"), max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -347,6 +356,8 @@ class CorrectionEvidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Set by ``purge_uploads`` when the retention period is over; the row stays.
+    file_purged_at = models.DateTimeField(_("文件已按保留期限删除"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("证明材料")
@@ -412,6 +423,8 @@ class RosterImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Set by ``purge_uploads`` when the retention period is over; the row stays.
+    file_purged_at = models.DateTimeField(_("文件已按保留期限删除"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

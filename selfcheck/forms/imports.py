@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from selfcheck.models import College, RosterImport
+from selfcheck.models import College, RosterImport, college_code_validator
 from selfcheck.services.roster.problems import FileRefused
 from selfcheck.services.roster.readers import ENCODINGS
 from selfcheck.services.roster.safety import check_size, format_of, human_size
@@ -66,7 +66,10 @@ class CollegeResolveForm(forms.Form):
     name = forms.CharField(widget=forms.HiddenInput, max_length=64)
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect, initial="map")
     college = forms.ModelChoiceField(label=_("已有学院"), queryset=College.objects.all(), required=False)
-    code = forms.CharField(label=_("新学院代码"), max_length=16, required=False)
+    code = forms.CharField(
+        label=_("新学院代码"), max_length=16, required=False, validators=[college_code_validator],
+        help_text=_("字母、数字、下划线或连字符，例如 A01。"),
+    )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
