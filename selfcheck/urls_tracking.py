@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from selfcheck.views import campaigns, check_lists, dashboards, student
+from selfcheck.views import campaigns, check_lists, dashboards, identity, student
 
 urlpatterns = [
     path("campaigns/new/", campaigns.campaign_create_view, name="campaign_create"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("campaigns/<slug:slug>/close/", campaigns.campaign_close_view, name="campaign_close"),
     path("campaigns/<slug:slug>/students/", check_lists.campaign_checks, name="campaign_checks"),
     path("campaigns/<slug:slug>/students/<int:student_id>/", check_lists.check_detail, name="check_detail"),
+    path(
+        "campaigns/<slug:slug>/students/<int:student_id>/reveal-id/",
+        identity.reveal_id_number,
+        name="reveal_id_number",
+    ),
     path("campaigns/<slug:slug>/export/<str:kind>/", check_lists.campaign_export, name="campaign_export"),
     path("campaigns/<slug:slug>/colleges/<str:code>/", dashboards.college_dashboard, name="college_dashboard"),
     path("campaigns/<slug:slug>/colleges/<str:code>/export/", check_lists.college_export, name="college_export"),

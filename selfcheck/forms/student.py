@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from selfcheck.masking import mask_id_number
 from selfcheck.models import Check
 from selfcheck.record import RECORD_FIELDS
 
@@ -22,6 +23,11 @@ class DiscrepancyForm(forms.Form):
     def __init__(self, *args, record: list[tuple[str, str]], initial_detail: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         reported = (initial_detail or {}).get("fields") or {}
+        # A corrected ID number typed earlier is stored whole but shown masked; sent
+        # back unchanged, the masked text stands for the stored number.
+        self.kept_id_number = str(reported.get("id_number") or "")
+        if self.kept_id_number:
+            reported = {**reported, "id_number": mask_id_number(self.kept_id_number)}
         self.rows = []
         for name, (label, current) in zip(RECORD_FIELDS, record, strict=True):
             wrong = forms.BooleanField(label=label, required=False, initial=name in reported)
@@ -45,6 +51,8 @@ class DiscrepancyForm(forms.Form):
         for row in self.rows:
             name = row["name"]
             value = (cleaned.get(f"correct_{name}") or "").strip()
+            if name == "id_number" and self.kept_id_number and value == mask_id_number(self.kept_id_number):
+                value = self.kept_id_number
             if cleaned.get(f"wrong_{name}"):
                 if not value:
                     self.add_error(f"correct_{name}", _("请填写“%(label)s”的正确信息。") % {"label": row["label"]})
