@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView, PasswordChangeDoneView, PasswordChangeView
 from django.urls import include, path
 
-from selfcheck.views import accounts, home
+from selfcheck.views import accounts, audit, home
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("secretary/", home.secretary_home, name="secretary_home"),
     path("me/", home.student_home, name="student_home"),
     path("admissions/", home.admissions_home, name="admissions_home"),
+    path("audit/", audit.audit_list, name="audit_list"),
+    path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     path("", include("selfcheck.urls_imports")),
     path("", include("selfcheck.urls_tracking")),
 ]
