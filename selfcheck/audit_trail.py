@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from selfcheck.masking import mask_personal
-from selfcheck.models import AuditEvent, Check, User
+from selfcheck.models import AuditEvent, Check, Student, User
 
 ACTION_LABELS = {
     "check.set_status": gettext_lazy("设置核对状态"),
@@ -140,7 +140,15 @@ def audit_events_filtered(events: QuerySet[AuditEvent], data: dict) -> QuerySet[
         events = events.filter(target_type=data["target_type"])
     if data.get("target"):
         target = data["target"]
-        events = events.filter(Q(target_id=target) | Q(target_repr__icontains=target))
+        # A check's own text names no student: find it through its student's 学号 or name.
+        students = list(Student.objects.filter(Q(student_no=target) | Q(name=target)).values_list("pk", flat=True)[:50])
+        checks = Check.objects.filter(student_id__in=students).values_list("pk", flat=True)[:500]
+        events = events.filter(
+            Q(target_id=target)
+            | Q(target_repr__icontains=target)
+            | Q(target_type="selfcheck.student", target_id__in=[str(pk) for pk in students])
+            | Q(target_type="selfcheck.check", target_id__in=[str(pk) for pk in checks])
+        )
     tz = timezone.get_current_timezone()
     if data.get("since"):
         events = events.filter(created_at__gte=datetime.combine(data["since"], time.min, tzinfo=tz))
@@ -185,17 +193,33 @@ def actor_label(actor: User | None) -> str:
     if actor is None:
         return _("系统")
     full = actor.get_full_name()
-    return f"{full}（{actor.username}）" if full else actor.username
+    return f"{full} ({actor.username})" if full else actor.username
 
 
-def event_row(event: AuditEvent) -> dict:
+def check_names(events) -> dict[str, str]:
+    """ "name 学号 · campaign" for the checks some events are about, in one query."""
+    ids = {e.target_id for e in events if e.target_type == "selfcheck.check" and e.target_id.isdigit()}
+    checks = Check.objects.filter(pk__in=ids).select_related("student", "campaign")
+    return {str(c.pk): f"{c.student.name} {c.student.student_no} · {c.campaign.name}" for c in checks}
+
+
+def event_rows(events) -> list[dict]:
+    events = list(events)
+    names = check_names(events)
+    return [event_row(event, names) for event in events]
+
+
+def event_row(event: AuditEvent, names: dict[str, str] | None = None) -> dict:
+    target = event.target_repr
+    if event.target_type == "selfcheck.check" and names:
+        target = names.get(event.target_id, target)
     return {
         "at": event.created_at,
         "actor": actor_label(event.actor),
         "action": action_label(event.action),
         "code": event.action,
         "target_type": target_type_label(event.target_type) if event.target_type else "",
-        "target": mask_personal(event.target_repr),
+        "target": mask_personal(target),
         "target_id": event.target_id,
         "changes": change_lines(event.changes),
         "ip": event.ip_address or "",
@@ -215,8 +239,17 @@ EXPORT_HEADERS = [
 
 
 def export_rows(events: QuerySet[AuditEvent]):
+    chunk: list[AuditEvent] = []
     for event in events[:EXPORT_MAX].iterator(chunk_size=2000):
-        row = event_row(event)
+        chunk.append(event)
+        if len(chunk) == 2000:
+            yield from _export_chunk(chunk)
+            chunk = []
+    yield from _export_chunk(chunk)
+
+
+def _export_chunk(events: list[AuditEvent]):
+    for row in event_rows(events):
         yield [
             row["at"],
             row["actor"],

@@ -54,7 +54,7 @@ def audit_list(request):
         messages.error(request, _("筛选条件有误，请按提示修改。"))
         events = audit_trail.audit_events_for(request.user).none()
     page = _page(request, events)
-    rows = [audit_trail.event_row(event) for event in page.object_list]
+    rows = audit_trail.event_rows(page.object_list)
     return render(request, "audit/list.html", {"form": form, "page": page, "rows": rows, "filters_qs": filters_qs})
 
 

@@ -12,7 +12,15 @@ from openpyxl import load_workbook
 from selfcheck.safe_names import content_disposition, download_filename, sheet_title
 from selfcheck.services.exports import export_response, iter_csv, render_xlsx, safe_text
 
-PAYLOADS = ['=HYPERLINK("http://evil.example/x","点我")', "\t=1+1", "\r=1+1", "\n=1+1", " =1+1", "+cmd|' /C calc'!A0", "@SUM(A1)"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/x","点我")',
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    " =1+1",
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
