@@ -11,10 +11,11 @@ import json
 from datetime import datetime, time, timedelta
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from selfcheck.masking import mask_personal
 from selfcheck.models import AuditEvent, Check, Student, User
@@ -157,9 +158,26 @@ def audit_events_filtered(events: QuerySet[AuditEvent], data: dict) -> QuerySet[
     return events.select_related("actor").order_by("-created_at", "-pk")
 
 
+def _reported(detail: dict) -> str:
+    """A student's report ({"fields": {...}, "note": ...}) as words: "姓名应为 张叁；说明：…"."""
+    parts = []
+    fields = detail.get("fields")
+    for name, value in fields.items() if isinstance(fields, dict) else ():
+        try:
+            label = str(Student._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = str(name)
+        parts.append(_("%(label)s应为 %(value)s") % {"label": label, "value": value})
+    if detail.get("note"):
+        parts.append(_("说明：%(note)s") % {"note": detail["note"]})
+    return pgettext("list separator", "；").join(parts)
+
+
 def _shown(key: str, value) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == {}:
         return "—"
+    if key == "detail" and isinstance(value, dict):
+        value = _reported(value) or "—"
     names = CHOICE_LABELS.get(key)
     if names is not None and isinstance(value, str):
         return str(names.get(value, value))
