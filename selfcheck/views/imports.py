@@ -21,6 +21,7 @@ from selfcheck import selectors
 from selfcheck.forms.imports import CollegeResolveForm, ConfirmForm, ImportUploadForm, RevalidateForm
 from selfcheck.models import Campaign, Role, RosterImport
 from selfcheck.permissions import role_required
+from selfcheck.safe_names import content_disposition
 from selfcheck.services import roster
 from selfcheck.services.exports import export_response
 from selfcheck.services.roster.headers import CHECKLIST_COLUMNS, ROSTER_COLUMNS
@@ -228,5 +229,5 @@ def import_template(request, kind: str):
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     name = "roster-template.xlsx" if kind == RosterImport.Kind.ROSTER else "checklist-template.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name)
     return response

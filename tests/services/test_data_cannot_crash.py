@@ -138,3 +138,25 @@ def test_the_dashboard_shows_the_failure(client, registrar, campaign):
     client.force_login(registrar)
     page = client.get(reverse("campaign_dashboard", args=[campaign.slug])).content.decode()
     assert 'data-testid="bulletin-error"' in page and "ValueError" in page
+
+
+def test_migration_makes_stored_unsafe_codes_safe(db, campaign):
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps
+
+    import selfcheck.migrations as migrations_package
+
+    (path,) = Path(migrations_package.__file__).parent.glob("*_college_code_pattern_upload_retention.py")
+    migration = importlib.import_module(f"selfcheck.migrations.{path.stem}")
+    College.objects.bulk_create(
+        [College(code="A/01", name="斜杠"), College(code="计算", name="中文"), College(code="A-01", name="已有")]
+    )
+    migration.make_codes_safe(apps, None)
+    codes = dict(College.objects.values_list("name", "code"))
+    assert codes["已有"] == "A-01"
+    assert codes["斜杠"] != "A-01" and codes["斜杠"].startswith("C")  # "A-01" was taken
+    assert codes["中文"].startswith("C")
+    for college in College.objects.all():
+        college.full_clean()
