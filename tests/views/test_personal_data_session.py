@@ -138,6 +138,7 @@ def test_no_full_id_number_leaves_the_portal(
     session.get(reverse("student_home"))
     session.get(reverse("student_discrepancy", args=[slug]))
     session.get(reverse("student_blocked", args=[slug]))
+    session.get(reverse("password_change"))
     session.get(reverse("check_detail", args=[slug, b.pk]), status=403)
 
     # --- secretary of college A: dashboard, detail, on behalf, exports, someone else's student
@@ -168,6 +169,8 @@ def test_no_full_id_number_leaves_the_portal(
     session.get(reverse("campaign_checks", args=[slug]), {"status": "all"})
     session.get(reverse("campaign_checks", args=[slug]), {"q": "张"})
     session.get(reverse("campaign_edit", args=[slug]))
+    session.get(reverse("campaign_create"))
+    session.get(reverse("import_template", args=["roster"]))
     for student in (a, b):
         session.get(reverse("check_detail", args=[slug, student.pk]))
         session.get(reverse("college_dashboard", args=[slug, student.college.code]), {"status": "all"})
