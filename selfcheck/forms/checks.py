@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from selfcheck.masking import contains_id_number
 from selfcheck.models import Check
 from selfcheck.selectors.checks import StatusFilter
 from selfcheck.services.checks import REASON_MAX
@@ -49,7 +50,10 @@ class CheckFilterForm(forms.Form):
     q = forms.CharField(label=_("学号/姓名"), max_length=64, required=False)
 
     def clean_q(self):
-        return (self.cleaned_data.get("q") or "").strip()
+        q = (self.cleaned_data.get("q") or "").strip()
+        if contains_id_number(q):  # lists search by 学号 or name; an ID would sit in the URL
+            raise forms.ValidationError(_("请勿按证件号码搜索。"))
+        return q
 
 
 EXPORT_FORMATS = ("xlsx", "csv")

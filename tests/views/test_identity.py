@@ -97,3 +97,18 @@ def test_import_errors_do_not_quote_full_ids(
     for full in (twin["证件号码"], student_a.id_number):
         assert full not in stored and full not in page and full not in text
     assert twin["证件号码"][-4:] in stored  # still says which number: its last characters
+
+
+@pytest.mark.parametrize("who", ["registrar", "secretary_a"])
+def test_list_search_refuses_a_full_id(client, request, campaign, student_a, who):
+    client.force_login(request.getfixturevalue(who))
+    url = (
+        reverse("campaign_checks", args=[campaign.slug])
+        if who == "registrar"
+        else reverse("college_dashboard", args=[campaign.slug, student_a.college.code])
+    )
+    response = client.get(url, {"q": student_a.id_number, "status": "all"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "msg-error" in page and "学号/姓名" in page  # the filter is refused with a message
+    assert f'value="{student_a.id_number}"' not in page  # and not kept in the search box
