@@ -119,3 +119,11 @@ def test_corrected_id_is_masked_on_admin_pages(client, registrar, student_a, stu
         assert page.status_code == 200, url
         text = page.content.decode()
         assert typed not in text and student_a.id_number not in text, url  # ...shown masked
+
+
+def test_a_control_character_does_not_fail_the_xlsx_export(client, registrar, student_a):
+    student_a.name = "张\x01三"
+    student_a.save()
+    client.force_login(registrar)
+    cells = _cells(_export(client, "student", 0), 0)
+    assert "张\ufffd三" in cells

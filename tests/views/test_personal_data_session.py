@@ -183,6 +183,9 @@ def test_no_full_id_number_leaves_the_portal(
     rows[1]["证件号码"] = rows[0]["证件号码"]
     rows[2]["证件号码"] = a.id_number
     rows[3]["证件号码"] = b.id_number[:-1] + ("0" if b.id_number[-1] != "0" else "1")  # check digit wrong
+    moved = roster_row(5, gender="F", birth=b.birth_date)  # b's record with a new, valid ID number
+    moved.update({"学号": b.student_no, "姓名": b.name, "学院": b.college.name})
+    rows.append(moved)
     forbidden |= {row["证件号码"] for row in rows}
     session.get(reverse("import_list"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -192,6 +195,7 @@ def test_no_full_id_number_leaves_the_portal(
         )
     record = RosterImport.objects.get()
     assert record.invalid_count >= 3
+    assert record.preview["changes"][0]["student_no"] == b.student_no  # the ID change is previewed, masked
     session.get(reverse("import_detail", args=[record.pk]))
     session.get(reverse("import_progress", args=[record.pk]))
     for fmt in ("xlsx", "csv"):
