@@ -1,19 +1,16 @@
 """The audit trail as registrar staff read it: who did what to which object, in words.
 
-``audit_events_for`` scopes the events to the reader (registrar staff only);
-``event_rows`` lays them out with actions named in Chinese (English when chosen) and
+``selfcheck.selectors.audit`` scopes and filters the events; ``event_rows`` lays them out with actions named in Chinese (English when chosen) and
 changes as old -> new with every ID number masked.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -121,41 +118,6 @@ def target_type_choices() -> list[tuple[str, str]]:
 def action_choices() -> list[tuple[str, str]]:
     codes = set(ACTION_LABELS) | set(AuditEvent.objects.order_by().values_list("action", flat=True).distinct()[:200])
     return sorted(((code, action_label(code)) for code in codes), key=lambda c: c[1])
-
-
-def audit_events_for(user: User) -> QuerySet[AuditEvent]:
-    """Every event for registrar staff; nothing for anyone else."""
-    if user.is_authenticated and user.is_registrar:
-        return AuditEvent.objects.all()
-    return AuditEvent.objects.none()
-
-
-def audit_events_filtered(events: QuerySet[AuditEvent], data: dict) -> QuerySet[AuditEvent]:
-    """Apply the audit page's cleaned filters (actor, action, object type, object, dates)."""
-    if data.get("actor"):
-        actor = data["actor"]
-        events = events.filter(Q(actor__username__icontains=actor) | Q(actor__first_name__icontains=actor))
-    if data.get("action"):
-        events = events.filter(action=data["action"])
-    if data.get("target_type"):
-        events = events.filter(target_type=data["target_type"])
-    if data.get("target"):
-        target = data["target"]
-        # A check's own text names no student: find it through its student's 学号 or name.
-        students = list(Student.objects.filter(Q(student_no=target) | Q(name=target)).values_list("pk", flat=True)[:50])
-        checks = Check.objects.filter(student_id__in=students).values_list("pk", flat=True)[:500]
-        events = events.filter(
-            Q(target_id=target)
-            | Q(target_repr__icontains=target)
-            | Q(target_type="selfcheck.student", target_id__in=[str(pk) for pk in students])
-            | Q(target_type="selfcheck.check", target_id__in=[str(pk) for pk in checks])
-        )
-    tz = timezone.get_current_timezone()
-    if data.get("since"):
-        events = events.filter(created_at__gte=datetime.combine(data["since"], time.min, tzinfo=tz))
-    if data.get("until"):
-        events = events.filter(created_at__lt=datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=tz))
-    return events.select_related("actor").order_by("-created_at", "-pk")
 
 
 def _reported(detail: dict) -> str:

@@ -6,6 +6,7 @@ in the queryset, so views answer 404 for them; a missing role is a 403 decided b
 ``selfcheck.permissions`` with ``selfcheck.roles``.
 """
 
+from selfcheck.selectors.audit import audit_events_filtered, audit_events_for
 from selfcheck.selectors.campaigns import campaign_for, campaigns_for
 from selfcheck.selectors.checks import (
     StatusFilter,
@@ -22,6 +23,8 @@ from selfcheck.selectors.imports import import_for, imports_for
 from selfcheck.selectors.students import own_student, students_for
 
 __all__ = [
+    "audit_events_filtered",
+    "audit_events_for",
     "StatusFilter",
     "campaign_for",
     "campaigns_for",

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from selfcheck.models import Student, User
+from selfcheck.roles import is_registrar
 from selfcheck.services.audit import audit_record
 
 
@@ -15,7 +16,7 @@ def student_reveal_id_number(student: Student, *, by: User, request: HttpRequest
     Side effects: an audit event ``student.reveal_id`` (who, whose, when, from where; never
     the number itself). Anyone else gets ``PermissionDenied``.
     """
-    if not by.is_registrar:
+    if not is_registrar(by):
         raise PermissionDenied
     audit_record(actor=by, action="student.reveal_id", target=student, request=request)
     return student.id_number

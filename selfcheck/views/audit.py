@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,18 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from selfcheck import audit_trail
-from selfcheck.audit_forms import AuditFilterForm
-from selfcheck.models import Role
+from selfcheck import audit_trail, selectors
+from selfcheck.forms.audit import AuditFilterForm
 from selfcheck.permissions import role_required
+from selfcheck.roles import Role
 from selfcheck.services.exports import export_response
-
-PAGE_SIZE = 50
+from selfcheck.views.helpers import paginate
 
 
 def _filtered(request):
     """(form, events, query string of the filters); events is None when the filters are wrong."""
-    events = audit_trail.audit_events_for(request.user)
+    events = selectors.audit_events_for(request.user)
     form = AuditFilterForm(request.GET or None)
     data = {}
     if request.GET.keys() - {"page"}:
@@ -32,17 +30,7 @@ def _filtered(request):
             return form, None, ""
         data = form.cleaned_data
     filters = {key: value for key, value in data.items() if value}
-    return form, audit_trail.audit_events_filtered(events, data), urlencode(filters)
-
-
-def _page(request, events):
-    paginator = Paginator(events, PAGE_SIZE)
-    try:
-        return paginator.page(request.GET.get("page", "1"))
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
+    return form, selectors.audit_events_filtered(events, data), urlencode(filters)
 
 
 @never_cache
@@ -52,8 +40,8 @@ def audit_list(request):
     form, events, filters_qs = _filtered(request)
     if events is None:
         messages.error(request, _("筛选条件有误，请按提示修改。"))
-        events = audit_trail.audit_events_for(request.user).none()
-    page = _page(request, events)
+        events = selectors.audit_events_for(request.user).none()
+    page = paginate(request, events)
     rows = audit_trail.event_rows(page.object_list)
     return render(request, "audit/list.html", {"form": form, "page": page, "rows": rows, "filters_qs": filters_qs})
 

@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from selfcheck import selectors
-from selfcheck.models import Role
 from selfcheck.permissions import role_required
+from selfcheck.roles import Role
 from selfcheck.services.identity import student_reveal_id_number
 
 

@@ -17,7 +17,7 @@ from selfcheck.models import AuditEvent, Bulletin, College
 from selfcheck.services import bulletins as bulletin_service
 from selfcheck.services.bulletins import bulletin_generate, bulletins_dispatch_due
 from selfcheck.services.roster import CollegeMappingError, roster_college_create
-from selfcheck.tasks.bulletins import generate_bulletin
+from selfcheck.tasks.bulletins import generate_bulletin, queue_generation
 
 BAD_CODES = ["A/01", "A 01", "../x", "学院", "A01?x", "a" * 17, "A[1]"]
 
@@ -106,13 +106,13 @@ def test_a_bulletin_that_cannot_be_generated_fails_fast_with_a_message(
         campaign=campaign, sequence=1, scheduled_at=timezone.now() - timedelta(minutes=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert bulletins_dispatch_due() == [bulletin.pk]  # eager: the task ran and failed
+        assert bulletins_dispatch_due(queue=queue_generation) == [bulletin.pk]  # eager: the task ran and failed
     bulletin.refresh_from_db()
     assert bulletin.state == Bulletin.State.FAILED
     assert "ValueError" in bulletin.snapshot["error"]
     assert AuditEvent.objects.filter(action="bulletin.fail", target_id=str(bulletin.pk)).exists()
     # never claimed again, however late it gets
-    assert bulletins_dispatch_due(timezone.now() + timedelta(hours=5)) == []
+    assert bulletins_dispatch_due(timezone.now() + timedelta(hours=5), queue=queue_generation) == []
 
 
 def test_a_passing_outage_is_left_for_the_next_claim(campaign, student_a, monkeypatch):

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from selfcheck.models import AuditEvent, Check, RosterImport
-from tests.test_roster_files import student, table
-from tests.test_roster_views import xlsx_upload
+from tests.factories import student, table
+from tests.views.test_imports import xlsx_upload
 
 TYPED_ID = "11010520070512001X"
 

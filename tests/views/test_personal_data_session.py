@@ -27,10 +27,9 @@ from selfcheck.models import (
 )
 from selfcheck.services.bulletins import bulletin_generate
 from tests.conftest import PASSWORD
-from tests.factories import make_student
-from tests.test_roster_files import student as roster_row
-from tests.test_roster_files import table
-from tests.test_roster_views import xlsx_upload
+from tests.factories import make_check, make_student, table
+from tests.factories import student as roster_row
+from tests.views.test_imports import xlsx_upload
 
 TYPED_ID = "11010520070512001X"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +90,7 @@ def school(campaign, college_a, college_b, student_a, student_b, registrar, secr
     for n in range(3):
         make_student(college_a, student_no=f"20260100{n + 50}", name=f"同学{n}", birth=date(2007, 2, 3 + n))
     for extra in Student.objects.filter(checks__isnull=True):
-        Check.objects.create(campaign=campaign, student=extra)
+        make_check(campaign, extra)
     blocked = Check.objects.filter(student__student_no="2026010050").get()
     blocked.status, blocked.blocked_reason = Check.Status.BLOCKED, Check.BlockedReason.ID_BOUND
     blocked.save()

@@ -44,4 +44,6 @@ def claim(pk: int, step: str, to: str, **fields) -> bool:
     """Move import ``pk`` into ``to`` if its state allows ``step``; False when it did not."""
     if to not in STEPS[step].targets:
         raise ValueError(f"step {step!r} cannot end in {to!r}")
-    return RosterImport.objects.filter(pk=pk, state__in=STEPS[step].sources).update(state=to, **fields) == 1
+    # An import whose file was purged after the retention period has nothing left to read.
+    claimed = RosterImport.objects.filter(pk=pk, state__in=STEPS[step].sources, file_purged_at__isnull=True)
+    return claimed.update(state=to, **fields) == 1

@@ -26,7 +26,7 @@ def make_codes_safe(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfcheck', '0002_check_college'),
+        ('selfcheck', '0003_model_hygiene'),
     ]
 
     operations = [
