@@ -502,3 +502,55 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class ResetCode(models.Model):
+    """A one-time code staff hand to a student who forgot the password.
+
+    Only a keyed hash of the code is stored; the code itself is shown once to the
+    staff member who issued it. It expires and can be redeemed once.
+    """
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=128)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("密码重置码")
+        verbose_name_plural = _("密码重置码")
+        indexes = [models.Index(fields=["student", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignInSession(models.Model):
+    """The session keys a user signed in with, so a password change can end them all."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class AttemptCounter(models.Model):
+    """Failed attempts per identity (学号, user name or client address) in a time window.
+
+    Kept in the database so every web process counts on the same row; the row is
+    updated with conditional UPDATEs, so parallel requests cannot overshoot.
+    """
+
+    key = models.CharField(max_length=191, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("失败次数")
+        verbose_name_plural = _("失败次数")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from selfcheck import roles
+from selfcheck.services.accounts import normalize_student_no
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -29,18 +30,17 @@ class StudentLoginForm(AuthenticationForm):
         "inactive": _("该账号已停用。"),
     }
 
+    def clean_username(self):
+        return normalize_student_no(self.cleaned_data["username"])
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not roles.is_student(user):
             raise forms.ValidationError(_("教职工请从教职工入口登录。"), code="not_student")
 
 
-class StudentActivateForm(forms.Form):
-    student_no = forms.CharField(label=_("学号"), max_length=32)
-    id_number = forms.CharField(label=_("证件号码"), max_length=32)
-    name = forms.CharField(label=_("姓名"), max_length=64)
-    password1 = forms.CharField(label=_("设置密码"), strip=False, widget=forms.PasswordInput)
-    password2 = forms.CharField(label=_("确认密码"), strip=False, widget=forms.PasswordInput)
+class NewPasswordMixin:
+    """Two password fields that must match and pass the password validators."""
 
     def clean(self):
         cleaned = super().clean()
@@ -53,3 +53,25 @@ class StudentActivateForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class StudentActivateForm(NewPasswordMixin, forms.Form):
+    student_no = forms.CharField(label=_("学号"), max_length=32)
+    id_number = forms.CharField(label=_("证件号码"), max_length=32)
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    password1 = forms.CharField(label=_("设置密码"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("确认密码"), strip=False, widget=forms.PasswordInput)
+
+
+class ResetCodeRedeemForm(NewPasswordMixin, forms.Form):
+    student_no = forms.CharField(label=_("学号"), max_length=32)
+    code = forms.CharField(label=_("重置码"), max_length=32, help_text=_("由学院教学秘书或学籍科提供，限期有效，只能使用一次。"))
+    password1 = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("确认新密码"), strip=False, widget=forms.PasswordInput)
+
+
+class ResetCodeIssueForm(forms.Form):
+    student_no = forms.CharField(label=_("学生学号"), max_length=32)
+
+    def clean_student_no(self):
+        return normalize_student_no(self.cleaned_data["student_no"])

@@ -1,0 +1,66 @@
+"""A forgotten password: staff issue a one-time code, the student redeems it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from selfcheck.forms import ResetCodeIssueForm, ResetCodeRedeemForm
+from selfcheck.models import Role
+from selfcheck.permissions import role_required
+from selfcheck.selectors import students_for
+from selfcheck.services.reset_codes import ResetCodeError, reset_code_issue, reset_code_redeem
+from selfcheck.services.throttle import attempts_refund, attempts_reserve
+from selfcheck.views.accounts import identity_limits, too_many
+
+
+@role_required(Role.REGISTRAR, Role.SECRETARY)
+@require_http_methods(["GET", "POST"])
+def reset_code_issue_view(request):
+    """The code appears once, in the answer to the POST; it is stored only as a hash."""
+    form = ResetCodeIssueForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        student = students_for(request.user).select_related("user", "college").filter(
+            student_no=form.cleaned_data["student_no"]
+        ).first()
+        if student is None:
+            form.add_error("student_no", _("在您负责的学院中找不到该学号。"))
+        else:
+            try:
+                code = reset_code_issue(student=student, actor=request.user, request=request)
+            except ResetCodeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                issued = {"student": student, "code": code, "hours": settings.SELFCHECK_RESET_CODE_HOURS}
+                form = ResetCodeIssueForm()
+    return render(request, "registration/reset_code_issue.html", {"form": form, "issued": issued})
+
+
+@require_http_methods(["GET", "POST"])
+def reset_code_redeem_view(request):
+    form = ResetCodeRedeemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        limits = identity_limits(request, form.cleaned_data["student_no"])
+        if not attempts_reserve(limits, window=settings.SELFCHECK_ATTEMPT_WINDOW):
+            form.add_error(None, too_many())
+        else:
+            try:
+                user = reset_code_redeem(
+                    student_no=form.cleaned_data["student_no"],
+                    code=form.cleaned_data["code"],
+                    password=form.cleaned_data["password1"],
+                    request=request,
+                )
+            except ResetCodeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                attempts_refund(limits)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("新密码已设置，其他设备上的登录已退出。"))
+                return redirect("home")
+    return render(request, "registration/reset_code_redeem.html", {"form": form, "portal": "student"})
