@@ -1,17 +1,13 @@
-from django.contrib.auth.views import LogoutView, PasswordChangeDoneView, PasswordChangeView
+from django.contrib.auth.views import LogoutView, PasswordChangeDoneView
 from django.urls import include, path
 
-from selfcheck.views import accounts, audit, home
+from selfcheck.views import accounts, audit, home, lockouts, recovery
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", accounts.StaffLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        PasswordChangeView.as_view(template_name="registration/password_change.html"),
-        name="password_change",
-    ),
+    path("password/", accounts.PasswordChange.as_view(), name="password_change"),
     path(
         "password/done/",
         PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
@@ -19,6 +15,9 @@ urlpatterns = [
     ),
     path("student/login/", accounts.StudentLoginView.as_view(), name="student_login"),
     path("student/activate/", accounts.student_activate_view, name="student_activate"),
+    path("student/reset/", recovery.reset_code_redeem_view, name="reset_code_redeem"),
+    path("reset-codes/", recovery.reset_code_issue_view, name="reset_code_issue"),
+    path("lockouts/", lockouts.lockout_list, name="lockout_list"),
     path("registrar/", home.registrar_home, name="registrar_home"),
     path("secretary/", home.secretary_home, name="secretary_home"),
     path("me/", home.student_home, name="student_home"),

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from selfcheck.clientip import client_ip
 from selfcheck.models import AuditEvent, User
 
 
@@ -22,7 +23,7 @@ def audit_record(
     ip = None
     agent = ""
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_ip(request)
         agent = request.META.get("HTTP_USER_AGENT", "")[:255]
     if actor is not None and not getattr(actor, "pk", None):
         actor = None

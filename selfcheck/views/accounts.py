@@ -2,47 +2,91 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
-from django.core.cache import cache
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from selfcheck.clientip import client_ip
 from selfcheck.forms.accounts import StaffLoginForm, StudentActivateForm, StudentLoginForm
-from selfcheck.services.accounts import ActivationError, student_activate
-
-ACTIVATION_ATTEMPTS = 5
-ACTIVATION_WINDOW = 15 * 60
+from selfcheck.services.accounts import ActivationError, student_activate, user_password_changed
+from selfcheck.services.throttle import address_key, attempts_refund, attempts_reserve, identity_key
 
 
-class StaffLoginView(LoginView):
+def too_many() -> str:
+    return _("验证失败次数过多，请稍后再试。")
+
+
+def identity_limits(request, student_no: str) -> dict[str, int]:
+    """Counters for proving who a student is (activation, reset codes): per 学号 and per address."""
+    return {
+        identity_key("student", student_no): settings.SELFCHECK_IDENTITY_ATTEMPTS,
+        address_key("student", client_ip(request)): settings.SELFCHECK_ADDRESS_ATTEMPTS,
+    }
+
+
+def signin_limits(request, username: str) -> dict[str, int]:
+    """Counters for password sign-in, the same limit django-axes applies to each."""
+    return {
+        identity_key("signin", username): settings.AXES_FAILURE_LIMIT,
+        address_key("signin", client_ip(request)): settings.AXES_FAILURE_LIMIT,
+    }
+
+
+class ThrottledLoginView(LoginView):
+    """Reserves an attempt before the password is checked (see ``services.throttle``).
+
+    django-axes records the failures and locks by user name and by address; the
+    reservation makes the limit hold under a burst of parallel requests too.
+    """
+
     template_name = "registration/login.html"
-    authentication_form = StaffLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        limits = signin_limits(request, request.POST.get("username", ""))
+        if not attempts_reserve(limits, window=settings.AXES_COOLOFF_TIME):
+            return render(request, "registration/locked_out.html", status=429)
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            attempts_refund(limits)
+        return response
+
+
+class StaffLoginView(ThrottledLoginView):
+    authentication_form = StaffLoginForm
     extra_context = {"portal": "staff"}
 
 
-class StudentLoginView(LoginView):
-    template_name = "registration/login.html"
+class StudentLoginView(ThrottledLoginView):
     authentication_form = StudentLoginForm
-    redirect_authenticated_user = True
     extra_context = {"portal": "student"}
 
 
-def _throttle_keys(request, student_no: str) -> list[str]:
-    ip = request.META.get("REMOTE_ADDR", "")
-    return [f"activate:ip:{ip}", f"activate:no:{student_no.strip()}"]
+class PasswordChange(PasswordChangeView):
+    """Django's page, plus: every other session of the user ends, and it is audited."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        form.save()
+        update_session_auth_hash(self.request, form.user)
+        user_password_changed(user=form.user, request=self.request)
+        return redirect(self.get_success_url())
 
 
 @require_http_methods(["GET", "POST"])
 def student_activate_view(request):
     form = StudentActivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        keys = _throttle_keys(request, form.cleaned_data["student_no"])
-        if any(cache.get(key, 0) >= ACTIVATION_ATTEMPTS for key in keys):
-            form.add_error(None, _("验证失败次数过多，请15分钟后再试。"))
+        limits = identity_limits(request, form.cleaned_data["student_no"])
+        if not attempts_reserve(limits, window=settings.SELFCHECK_ATTEMPT_WINDOW):
+            form.add_error(None, too_many())
         else:
             try:
                 user = student_activate(
@@ -53,13 +97,9 @@ def student_activate_view(request):
                     request=request,
                 )
             except ActivationError as exc:
-                for key in keys:
-                    cache.add(key, 0, ACTIVATION_WINDOW)
-                    cache.incr(key)
                 form.add_error(None, str(exc))
             else:
-                for key in keys:
-                    cache.delete(key)
+                attempts_refund(limits)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("身份验证成功，密码已设置。"))
                 return redirect("home")
