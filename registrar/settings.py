@@ -25,6 +25,9 @@ if SECRET_KEY == _DEV_SECRET and not DEBUG and not env_bool("SELFCHECK_ALLOW_DEV
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Proxies in front of the web server that append to X-Forwarded-For (nginx in
+# docker-compose.yml: 1). With 0 the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "axes",
+    "csp",
     "selfcheck",
 ]
 
@@ -48,8 +52,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "selfcheck.middleware.IdleSessionMiddleware",
+    "selfcheck.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -76,7 +83,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'selfcheck.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        # Persistent connections: opening one per request costs more than the page.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -101,16 +110,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout: by user name whatever the address, and by address whatever the
+# user name. A success does not clear failures (they may be someone else's).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "selfcheck.clientip.client_ip"
+AXES_USERNAME_CALLABLE = "selfcheck.services.throttle.signin_username"
 AXES_VERBOSE = False
+# Proving who a student is (activation, reset codes): failures per 学号 and per address.
+SELFCHECK_IDENTITY_ATTEMPTS = env_int("SELFCHECK_IDENTITY_ATTEMPTS", 5, minimum=1)
+SELFCHECK_ADDRESS_ATTEMPTS = env_int("SELFCHECK_ADDRESS_ATTEMPTS", 20, minimum=1)
+SELFCHECK_ATTEMPT_WINDOW = timedelta(minutes=env_int("SELFCHECK_ATTEMPT_MINUTES", 15, minimum=1))
+SELFCHECK_RESET_CODE_HOURS = env_int("SELFCHECK_RESET_CODE_HOURS", 24, minimum=1)
+
+# --- sessions -------------------------------------------------------------------
+# Shared lab PCs: a session ends when the browser closes, and after idle minutes
+# (students 30; staff configurable). See selfcheck.middleware.IdleSessionMiddleware.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+STUDENT_SESSION_IDLE_MINUTES = env_int("STUDENT_SESSION_IDLE_MINUTES", 30, minimum=1)
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 60, minimum=1)
+SESSION_COOKIE_AGE = 60 * max(STUDENT_SESSION_IDLE_MINUTES, STAFF_SESSION_IDLE_MINUTES)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 
 # --- language and time ------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -153,8 +176,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "selfcheck@localhost")
 _REDIS_CACHE = env_str("CACHE_URL", "")
 if _REDIS_CACHE:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_CACHE}}
+    # Sessions read from Redis, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A per-process cache would keep a session alive in one process after another ended it.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- celery ---------------------------------------------------------------------
 _BROKER_DIR = VAR_DIR / "broker"
@@ -188,15 +215,52 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- logging --------------------------------------------------------------------
+# One JSON object per line in production, for the log collector; plain text in development.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ConfigError(f"LOG_FORMAT={LOG_FORMAT!r} must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "selfcheck.jsonlog.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+# --- HTTPS and browser protections ------------------------------------------------
+# On by default when DEBUG is off: HTTPS behind the proxy (which sets
+# X-Forwarded-Proto), HSTS, secure cookies. SELFCHECK_HTTPS=0 for a plain-HTTP intranet.
+SELFCHECK_HTTPS = env_bool("SELFCHECK_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SELFCHECK_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SELFCHECK_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # Container health checks call the app directly over HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere: scripts live in static/selfcheck/*.js, the
+# charts are SVG drawn by the server (attributes, not style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -1,16 +1,13 @@
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path
 
-
-def healthz(request):
-    return JsonResponse({"status": "ok"})
-
+from selfcheck.views.health import healthz, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ping", ping, name="healthz_ping"),
     path("", include("selfcheck.urls")),
 ]
 
