@@ -513,9 +513,7 @@ class ResetCode(models.Model):
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="reset_codes")
     code_hash = models.CharField(max_length=128)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

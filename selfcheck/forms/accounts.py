@@ -65,7 +65,9 @@ class StudentActivateForm(NewPasswordMixin, forms.Form):
 
 class ResetCodeRedeemForm(NewPasswordMixin, forms.Form):
     student_no = forms.CharField(label=_("学号"), max_length=32)
-    code = forms.CharField(label=_("重置码"), max_length=32, help_text=_("由学院教学秘书或学籍科提供，限期有效，只能使用一次。"))
+    code = forms.CharField(
+        label=_("重置码"), max_length=32, help_text=_("由学院教学秘书或学籍科提供，限期有效，只能使用一次。")
+    )
     password1 = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("确认新密码"), strip=False, widget=forms.PasswordInput)
 

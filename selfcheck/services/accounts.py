@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from selfcheck.idcheck import normalize_id_number
 from selfcheck.models import Role, Student, User
 from selfcheck.services.audit import audit_record
-from selfcheck.services.sessions import session_remember, sessions_end
+from selfcheck.services.sessions import session_forget, session_remember, sessions_end
 from selfcheck.text import normalize_text
 
 
@@ -74,14 +74,16 @@ def student_activate(*, student_no: str, id_number: str, name: str, password: st
     return user
 
 
-def user_password_changed(*, user: User, request=None) -> int:
+def user_password_changed(*, user: User, previous_key: str | None = None, request=None) -> int:
     """After a password change: end the user's other sessions and audit it.
 
     Returns how many sessions were ended. The caller has already saved the new
-    password and kept its own session (``update_session_auth_hash``).
+    password and kept its own session under a new key (``update_session_auth_hash``);
+    ``previous_key`` is the key it had before.
     """
     keep = request.session.session_key if request is not None else None
     with transaction.atomic():
+        session_forget(previous_key)
         ended = sessions_end(user, keep=keep)
         session_remember(user, keep)
         audit_record(

@@ -74,9 +74,10 @@ class PasswordChange(PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
+        previous_key = self.request.session.session_key
         form.save()
         update_session_auth_hash(self.request, form.user)
-        user_password_changed(user=form.user, request=self.request)
+        user_password_changed(user=form.user, previous_key=previous_key, request=self.request)
         return redirect(self.get_success_url())
 
 

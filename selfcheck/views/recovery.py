@@ -25,9 +25,12 @@ def reset_code_issue_view(request):
     form = ResetCodeIssueForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
-        student = students_for(request.user).select_related("user", "college").filter(
-            student_no=form.cleaned_data["student_no"]
-        ).first()
+        student = (
+            students_for(request.user)
+            .select_related("user", "college")
+            .filter(student_no=form.cleaned_data["student_no"])
+            .first()
+        )
         if student is None:
             form.add_error("student_no", _("在您负责的学院中找不到该学号。"))
         else:
