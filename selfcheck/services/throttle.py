@@ -1,14 +1,15 @@
 """Failed-attempt counters shared by every web process (rows in the database).
 
-An attempt is counted *before* the credentials are checked and refunded when they
-turn out right, so a burst of parallel requests can never get more than ``limit``
-guesses through: each request has to win a conditional UPDATE first. A success
-only refunds its own attempt; it never clears another identity's or the address's
-failures.
+An attempt on an identity (学号, user name) is counted *before* the credentials
+are checked and refunded when they turn out right, so a burst of parallel requests
+can never get more than ``limit`` guesses at one account through: each request has
+to win a conditional UPDATE first. A success only refunds its own attempt; it never
+clears another identity's or the address's failures.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -41,44 +42,61 @@ def _take(key: str, limit: int, window: timedelta) -> bool:
         try:
             with transaction.atomic():
                 AttemptCounter.objects.create(key=key, count=1, expires_at=now + window)
-            return True
         except IntegrityError:
             continue  # created by a parallel request a moment ago: count on its row
+        # New rows are rare (one per identity or address per window): tidy up then.
+        AttemptCounter.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+        return True
     return False
 
 
-def attempts_reserve(limits: dict[str, int], *, window: timedelta) -> bool:
-    """Count one attempt on every key, or on none if any key has reached its limit."""
+@dataclass(frozen=True)
+class Attempt:
+    """One try at a password or identity proof, counted on two kinds of key.
+
+    ``identity`` keys (学号, user name) are reserved before the check, so parallel
+    requests cannot overshoot. ``address`` keys are checked before and counted only
+    on failure: many students behind one campus NAT sign in at the same moment.
+    """
+
+    identity: dict[str, int]
+    address: dict[str, int]
+    window: timedelta
+
+
+def attempt_begin(*, identity: dict[str, int], address: dict[str, int], window: timedelta) -> Attempt | None:
+    """Start an attempt, or ``None`` if any key has reached its limit."""
+    now = timezone.now()
+    for key, limit in address.items():
+        if AttemptCounter.objects.filter(key=key, expires_at__gt=now, count__gte=limit).exists():
+            return None
     taken: list[str] = []
-    for key, limit in limits.items():
+    for key, limit in identity.items():
         if not _take(key, limit, window):
-            attempts_refund(taken)
-            return False
+            _refund(taken)
+            return None
         taken.append(key)
-    return True
+    return Attempt(identity, address, window)
 
 
-def attempts_refund(keys) -> None:
-    """The attempt succeeded: it does not count as a failure."""
+def attempt_failed(attempt: Attempt) -> None:
+    """The reserved identity attempt stays counted; the addresses count one more failure."""
+    for key in attempt.address:
+        _take(key, 2**31 - 1, attempt.window)
+
+
+def attempt_succeeded(attempt: Attempt) -> None:
+    """Only this attempt's own reservation is given back; nobody else's failures are cleared."""
+    _refund(attempt.identity)
+
+
+def _refund(keys) -> None:
     for key in keys:
         AttemptCounter.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 
 
 def attempts_clear(keys) -> int:
     return AttemptCounter.objects.filter(key__in=list(keys)).delete()[0]
-
-
-def attempts_blocked(limit: int, prefix: str = "") -> list[AttemptCounter]:
-    """Counters at their limit and not yet expired, newest expiry first."""
-    return list(
-        AttemptCounter.objects.filter(key__startswith=prefix, count__gte=limit, expires_at__gt=timezone.now()).order_by(
-            "-expires_at"
-        )
-    )
-
-
-def attempts_purge_expired() -> int:
-    return AttemptCounter.objects.filter(expires_at__lte=timezone.now()).delete()[0]
 
 
 def signin_username(request, credentials=None) -> str:

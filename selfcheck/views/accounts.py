@@ -14,27 +14,36 @@ from django.views.decorators.http import require_http_methods
 from selfcheck.clientip import client_ip
 from selfcheck.forms.accounts import StaffLoginForm, StudentActivateForm, StudentLoginForm
 from selfcheck.services.accounts import ActivationError, student_activate, user_password_changed
-from selfcheck.services.throttle import address_key, attempts_refund, attempts_reserve, identity_key
+from selfcheck.services.throttle import (
+    Attempt,
+    address_key,
+    attempt_begin,
+    attempt_failed,
+    attempt_succeeded,
+    identity_key,
+)
 
 
 def too_many() -> str:
     return _("验证失败次数过多，请稍后再试。")
 
 
-def identity_limits(request, student_no: str) -> dict[str, int]:
-    """Counters for proving who a student is (activation, reset codes): per 学号 and per address."""
-    return {
-        identity_key("student", student_no): settings.SELFCHECK_IDENTITY_ATTEMPTS,
-        address_key("student", client_ip(request)): settings.SELFCHECK_ADDRESS_ATTEMPTS,
-    }
+def identity_attempt(request, student_no: str) -> Attempt | None:
+    """Proving who a student is (activation, reset codes): counted per 学号 and per address."""
+    return attempt_begin(
+        identity={identity_key("student", student_no): settings.SELFCHECK_IDENTITY_ATTEMPTS},
+        address={address_key("student", client_ip(request)): settings.SELFCHECK_ADDRESS_ATTEMPTS},
+        window=settings.SELFCHECK_ATTEMPT_WINDOW,
+    )
 
 
-def signin_limits(request, username: str) -> dict[str, int]:
-    """Counters for password sign-in, the same limit django-axes applies to each."""
-    return {
-        identity_key("signin", username): settings.AXES_FAILURE_LIMIT,
-        address_key("signin", client_ip(request)): settings.AXES_FAILURE_LIMIT,
-    }
+def signin_attempt(request, username: str) -> Attempt | None:
+    """Password sign-in: the same limits django-axes applies."""
+    return attempt_begin(
+        identity={identity_key("signin", username): settings.AXES_FAILURE_LIMIT},
+        address={address_key("signin", client_ip(request)): settings.AXES_FAILURE_LIMIT},
+        window=settings.AXES_COOLOFF_TIME,
+    )
 
 
 class ThrottledLoginView(LoginView):
@@ -48,12 +57,14 @@ class ThrottledLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        limits = signin_limits(request, request.POST.get("username", ""))
-        if not attempts_reserve(limits, window=settings.AXES_COOLOFF_TIME):
+        attempt = signin_attempt(request, request.POST.get("username", ""))
+        if attempt is None:
             return render(request, "registration/locked_out.html", status=429)
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
-            attempts_refund(limits)
+            attempt_succeeded(attempt)
+        else:
+            attempt_failed(attempt)
         return response
 
 
@@ -85,8 +96,8 @@ class PasswordChange(PasswordChangeView):
 def student_activate_view(request):
     form = StudentActivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        limits = identity_limits(request, form.cleaned_data["student_no"])
-        if not attempts_reserve(limits, window=settings.SELFCHECK_ATTEMPT_WINDOW):
+        attempt = identity_attempt(request, form.cleaned_data["student_no"])
+        if attempt is None:
             form.add_error(None, too_many())
         else:
             try:
@@ -98,9 +109,10 @@ def student_activate_view(request):
                     request=request,
                 )
             except ActivationError as exc:
+                attempt_failed(attempt)
                 form.add_error(None, str(exc))
             else:
-                attempts_refund(limits)
+                attempt_succeeded(attempt)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("身份验证成功，密码已设置。"))
                 return redirect("home")

@@ -14,8 +14,8 @@ from selfcheck.models import Role
 from selfcheck.permissions import role_required
 from selfcheck.selectors import students_for
 from selfcheck.services.reset_codes import ResetCodeError, reset_code_issue, reset_code_redeem
-from selfcheck.services.throttle import attempts_refund, attempts_reserve
-from selfcheck.views.accounts import identity_limits, too_many
+from selfcheck.services.throttle import attempt_failed, attempt_succeeded
+from selfcheck.views.accounts import identity_attempt, too_many
 
 
 @role_required(Role.REGISTRAR, Role.SECRETARY)
@@ -48,8 +48,8 @@ def reset_code_issue_view(request):
 def reset_code_redeem_view(request):
     form = ResetCodeRedeemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        limits = identity_limits(request, form.cleaned_data["student_no"])
-        if not attempts_reserve(limits, window=settings.SELFCHECK_ATTEMPT_WINDOW):
+        attempt = identity_attempt(request, form.cleaned_data["student_no"])
+        if attempt is None:
             form.add_error(None, too_many())
         else:
             try:
@@ -60,9 +60,10 @@ def reset_code_redeem_view(request):
                     request=request,
                 )
             except ResetCodeError as exc:
+                attempt_failed(attempt)
                 form.add_error(None, str(exc))
             else:
-                attempts_refund(limits)
+                attempt_succeeded(attempt)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("新密码已设置，其他设备上的登录已退出。"))
                 return redirect("home")

@@ -94,3 +94,33 @@ def test_a_parallel_burst_gets_no_more_than_the_limit_through(registrar, setting
     assert 1 <= checked <= 5
     assert statuses.count(429) >= burst - 5
     assert sign_in(Client(), "registrar", PASSWORD, address="198.51.100.1").status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_students_behind_one_address_sign_in_at_the_same_moment(college_a, campaign):
+    """A campus NAT: correct passwords in parallel from one address are never refused."""
+    from selfcheck.models import Role, User
+    from tests.factories import make_student
+
+    numbers = []
+    for _ in range(12):
+        student = make_student(college_a)
+        student.user = User.objects.create_user(username=student.student_no, password=PASSWORD, role=Role.STUDENT)
+        student.save(update_fields=["user"])
+        numbers.append(student.student_no)
+    start = threading.Barrier(len(numbers))
+    statuses: list[int] = []
+
+    def sign_in_one(number):
+        start.wait()
+        try:
+            statuses.append(sign_in(Client(), number, PASSWORD, address="192.0.2.200", url="student_login").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_in_one, args=(number,)) for number in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * len(numbers)
