@@ -45,7 +45,7 @@ def student_activate(*, student_no: str, id_number: str, name: str, password: st
     with transaction.atomic():
         # The row lock makes two parallel activations of one student take turns.
         student = (
-            Student.objects.select_for_update()
+            Student.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(student_no=normalize_student_no(student_no))
             .first()

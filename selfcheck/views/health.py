@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import current_app as app
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -25,9 +26,12 @@ def _database() -> bool:
 
 
 def _broker() -> bool:
+    options = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT, "max_retries": 0}
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL, transport_options=options) as conn:
+            conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
+            # Opening a channel is what talks to the server (Redis answers a PING).
+            conn.channel().close()
         return True
     except Exception:
         log.exception("health check: broker unreachable")

@@ -1,4 +1,3 @@
-from celery import current_app
 from django.urls import reverse
 
 
@@ -8,9 +7,8 @@ def test_healthz_checks_the_database_and_the_broker(client, db):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
-def test_healthz_says_which_dependency_is_down(client, db, monkeypatch):
-    monkeypatch.setitem(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    monkeypatch.setitem(current_app.conf, "broker_write_url", None)
+def test_healthz_says_which_dependency_is_down(client, db, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "ok", "broker": "error"}
