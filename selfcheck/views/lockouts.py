@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from selfcheck.models import Role
 from selfcheck.permissions import role_required
+from selfcheck.roles import Role
 from selfcheck.services.lockouts import lockout_clear, lockouts_current
 
 

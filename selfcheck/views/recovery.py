@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from selfcheck.forms import ResetCodeIssueForm, ResetCodeRedeemForm
-from selfcheck.models import Role
+from selfcheck.forms.accounts import ResetCodeIssueForm, ResetCodeRedeemForm
 from selfcheck.permissions import role_required
+from selfcheck.roles import Role
 from selfcheck.selectors import students_for
 from selfcheck.services.reset_codes import ResetCodeError, reset_code_issue, reset_code_redeem
 from selfcheck.services.throttle import attempt_failed, attempt_succeeded

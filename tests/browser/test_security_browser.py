@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from selfcheck.models import Campaign, Check
+from selfcheck.models import Campaign
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.factories import make_student
+from tests.factories import make_check, make_student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def watch_csp(page) -> list[str]:
 def school(campaign, college_a, student_a, student_b):
     for n in range(6):
         student = make_student(college_a, class_name=f"软件260{n % 2}")
-        Check.objects.create(campaign=campaign, student=student, status="confirmed" if n % 2 else "pending")
+        make_check(campaign, student, status="confirmed" if n % 2 else "pending")
     return campaign
 
 

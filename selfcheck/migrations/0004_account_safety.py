@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfcheck', '0002_check_college'),
+        ('selfcheck', '0003_model_hygiene'),
     ]
 
     operations = [
