@@ -36,6 +36,10 @@ ACTION_LABELS = {
     "bulletin.fail": gettext_lazy("进度通报生成失败"),
     "student.activate": gettext_lazy("学生激活账号"),
     "student.reveal_id": gettext_lazy("查看完整证件号码"),
+    "student.reset_code_issue": gettext_lazy("发放密码重置码"),
+    "student.password_reset": gettext_lazy("学生用重置码设置新密码"),
+    "user.password_change": gettext_lazy("修改密码"),
+    "signin.unlock": gettext_lazy("解除登录锁定"),
 }
 # For actions added later without a label above: "<object>: <verb>" in words.
 ENTITY_LABELS = {
