@@ -38,6 +38,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _short_lived_connections():
+    """Persistent connections (the production default) would keep live-server threads
+    attached to the test database after the run, and it could not be dropped."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
