@@ -35,7 +35,8 @@ def lockouts_current() -> list[Lockout]:
         "student:id:": settings.SELFCHECK_IDENTITY_ATTEMPTS,
         "student:ip:": settings.SELFCHECK_ADDRESS_ATTEMPTS,
     }
-    for row in AttemptCounter.objects.filter(expires_at__gt=now).order_by("-expires_at"):
+    rows = AttemptCounter.objects.filter(expires_at__gt=now, count__gte=min(limits.values()))
+    for row in rows.order_by("-expires_at"):
         prefix = next((p for p in limits if row.key.startswith(p)), None)
         if prefix and row.count >= limits[prefix]:
             kind = prefix.split(":")[1]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from selfcheck.models import SignInSession, User
 
@@ -17,9 +19,17 @@ def _store(session_key: str):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
 
+DATABASE_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
+
+
 def session_remember(user: User, session_key: str | None) -> None:
-    if session_key:
-        SignInSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    if not session_key:
+        return
+    SignInSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    if settings.SESSION_ENGINE in DATABASE_ENGINES:
+        # Forget this user's sessions that expired or were cleared since (one query).
+        live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        SignInSession.objects.filter(user=user).exclude(session_key=session_key).exclude(session_key__in=live).delete()
 
 
 def session_forget(session_key: str | None) -> None:

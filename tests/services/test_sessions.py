@@ -43,3 +43,15 @@ def test_a_session_ended_in_the_cache_backed_store_is_gone_from_the_cache_too(se
     )
     assert not SessionStore(session_key=other_key).exists(other_key)
     assert other.get(reverse("student_home")).status_code == 302
+
+
+def test_sessions_that_expired_are_forgotten_at_the_next_sign_in(client, student_user):
+    from django.utils import timezone
+
+    from selfcheck.models import SignInSession
+
+    old = Client()
+    old.post(reverse("student_login"), {"username": student_user.username, "password": PASSWORD})
+    Session.objects.filter(session_key=old.session.session_key).update(expire_date=timezone.now())
+    client.post(reverse("student_login"), {"username": student_user.username, "password": PASSWORD})
+    assert list(SignInSession.objects.values_list("session_key", flat=True)) == [client.session.session_key]
