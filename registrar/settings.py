@@ -165,6 +165,8 @@ STORAGES = {
 # Uploads above this are refused before they are read (roster files, evidence).
 SELFCHECK_UPLOAD_LIMIT = env_int("SELFCHECK_UPLOAD_LIMIT_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Correction evidence: a folder outside MEDIA_ROOT and static that no URL serves.
+SELFCHECK_PRIVATE_DIR = Path(env_str("SELFCHECK_PRIVATE_DIR", str(VAR_DIR / "private")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Uploaded rosters and correction evidence are deleted this many days after use (purge_uploads).
 SELFCHECK_RETENTION_DAYS = env_int("SELFCHECK_RETENTION_DAYS", 180, minimum=1)

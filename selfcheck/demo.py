@@ -104,6 +104,9 @@ def seed_demo(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE selfcheck_student; ANALYZE selfcheck_check; ANALYZE selfcheck_user;")
+    from selfcheck.demo_corrections import seed_corrections
+
+    say(f"correction requests: {seed_corrections(campaign)}")
     accounts = [("registrar", "学籍科"), ("admissions", "招生办")] + [
         (f"sec-{college.code}", college.name) for college in colleges
     ]

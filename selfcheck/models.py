@@ -291,35 +291,79 @@ class Check(models.Model):
         return self.status in self.DONE
 
 
+def private_storage():
+    """Where evidence files live: a folder no URL maps to (see ``selfcheck.storage``)."""
+    from selfcheck.storage import PrivateStorage
+
+    return PrivateStorage()
+
+
+class CorrectionState(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("退回修改")
+    COLLEGE_REVIEWED = "college_reviewed", _("学院已审核")
+    FORWARDED = "forwarded", _("已转招生办")
+    ANSWERED = "answered", _("招生办已答复")
+    APPROVED = "approved", _("已批准")
+    AWAITING_PROVINCE = "awaiting_province", _("待省级审批")
+    APPLIED = "applied", _("已更正")
+    REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
 class CorrectionRequest(models.Model):
-    """A student's request that the school or CHSI correct their record."""
+    """A student's request that the school or CHSI correct their record.
+
+    The workflow (who may move it from which state to which) is the table in
+    ``selfcheck.services.corrections``.
+    """
 
     class Cause(models.TextChoices):
         ADMISSION_MISMATCH = "admission_mismatch", _("录取信息与户籍信息不符")
-        HOUSEHOLD_CHANGED = "household_changed", _("入学后户籍信息变更")
+        HOUSEHOLD_CHANGED = "household_changed", _("录取后户籍信息变更")
         SCHOOL_ERROR = "school_error", _("学校录入错误")
+        OTHER = "other", _("其他")
 
-    class State(models.TextChoices):
-        SUBMITTED = "submitted", _("已提交")
-        COLLEGE_REVIEWED = "college_reviewed", _("学院已审核")
-        APPROVED = "approved", _("已批准")
-        REJECTED = "rejected", _("已驳回")
-        FORWARDED = "forwarded", _("已转招生办")
-        APPLIED = "applied", _("已更正")
+    State = CorrectionState
+
+    class Answer(models.TextChoices):
+        CONFIRMED = "confirmed", _("情况属实")
+        NOT_CONFIRMED = "not_confirmed", _("情况不属实")
+
+    CLOSED_STATES = ("applied", "rejected", "withdrawn")
 
     # Fields whose change needs the provincial education department's approval.
     PROVINCE_APPROVAL_FIELDS = frozenset(
         {"name", "gender", "birth_date", "id_number", "major", "level", "study_mode", "duration"}
     )
+    # Fields whose change needs an ID card or household-register scan.
+    IDENTITY_FIELDS = frozenset({"name", "gender", "birth_date", "id_number"})
 
     check_record = models.ForeignKey(
         Check, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("核查活动"),
     )
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="corrections")
     cause = models.CharField(_("原因"), max_length=24, choices=Cause.choices)
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     needs_province_approval = models.BooleanField(_("需省级审批"), default=False)
     explanation = models.TextField(_("情况说明"), blank=True)
+    # The record's correctable fields as they were when the student filed (or last
+    # resubmitted): applying is refused if the record has changed since.
+    record_snapshot = models.JSONField(_("提交时的学籍信息"), default=dict, blank=True)
+    forwarded_at = models.DateTimeField(_("转招生办时间"), null=True, blank=True)
+    admissions_answer = models.CharField(_("招生办意见"), max_length=16, choices=Answer.choices, blank=True)
+    admissions_note = models.TextField(_("招生办说明"), blank=True)
+    province_reference = models.CharField(_("审批文号"), max_length=64, blank=True)
+    decision_reason = models.TextField(_("审批意见"), blank=True)
+    applied_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -330,10 +374,25 @@ class CorrectionRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("更正申请")
         verbose_name_plural = _("更正申请")
-        indexes = [models.Index(fields=["state"])]
+        indexes = [models.Index(fields=["state"]), models.Index(fields=["campaign", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "student"],
+                condition=~Q(state__in=["applied", "rejected", "withdrawn"]),
+                name="correction_one_open_per_student_campaign",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=CorrectionState.values),
+                name="correction_state_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.student}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in self.CLOSED_STATES
 
 
 class CorrectionItem(models.Model):
@@ -343,15 +402,27 @@ class CorrectionItem(models.Model):
     requested_value = models.CharField(_("更正为"), max_length=128)
 
     class Meta:
+        ordering = ["pk"]
         verbose_name = _("更正项")
         verbose_name_plural = _("更正项")
         constraints = [models.UniqueConstraint(fields=["request", "field"], name="correction_item_unique_field")]
 
 
 class CorrectionEvidence(models.Model):
+    class Kind(models.TextChoices):
+        ID_CARD = "id_card", _("身份证")
+        HOUSEHOLD = "household", _("户口簿")
+        ADMISSION = "admission", _("录取材料")
+        OTHER = "other", _("其他材料")
+
     request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    kind = models.CharField(_("材料类型"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    # Stored under a random name in a folder outside MEDIA_URL and static; served only
+    # through the permission-checked download view.
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/", storage=private_storage, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=64, default="application/octet-stream")
+    size = models.PositiveIntegerField(_("大小"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -360,6 +431,7 @@ class CorrectionEvidence(models.Model):
     file_purged_at = models.DateTimeField(_("文件已按保留期限删除"), null=True, blank=True)
 
     class Meta:
+        ordering = ["uploaded_at", "pk"]
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
 
@@ -369,15 +441,41 @@ class CorrectionComment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    action = models.CharField(max_length=24, blank=True)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     text = models.TextField(_("意见"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["created_at", "pk"]
         verbose_name = _("审核意见")
         verbose_name_plural = _("审核意见")
+
+
+class StudentChange(models.Model):
+    """One field of a student's record changed: by an applied correction or a roster import."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("字段"), max_length=32)
+    old_value = models.CharField(_("原值"), max_length=128, blank=True)
+    new_value = models.CharField(_("新值"), max_length=128, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    correction = models.ForeignKey(
+        CorrectionRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    roster_import = models.ForeignKey(
+        "RosterImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("学籍变更记录")
+        verbose_name_plural = _("学籍变更记录")
+        indexes = [models.Index(fields=["student", "changed_at"])]
 
 
 class RosterImportState(models.TextChoices):

@@ -26,4 +26,5 @@ urlpatterns = [
     path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     path("", include("selfcheck.urls_imports")),
     path("", include("selfcheck.urls_tracking")),
+    path("", include("selfcheck.urls_corrections")),
 ]

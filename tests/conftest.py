@@ -61,6 +61,7 @@ def _eager_celery(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # Query counts must not depend on whether CACHE_URL puts session reads in Redis.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.SELFCHECK_PRIVATE_DIR = tmp_path / "private"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

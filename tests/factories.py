@@ -224,3 +224,39 @@ def write_xls(path: Path, rows: list[list]) -> Path:
     directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, 2, len(stream)) + b"\0" * 256
     path.write_bytes(header + struct.pack("<128I", *fat) + directory + stream)
     return path
+
+
+def png_bytes(width: int = 4, height: int = 4, color=(200, 30, 30)) -> bytes:
+    """A tiny real PNG made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def file_correction(check, *, changes=None, cause="school_error", kind="id_card", files=None, **kwargs):
+    """A correction request filed by the check's student through the service."""
+    from selfcheck.services import evidence
+    from selfcheck.services.correction_filing import correction_file
+
+    if files is None:
+        files = [evidence.inspect(upload("id.png", png_bytes()))]
+    return correction_file(
+        check,
+        by=check.student.user,
+        cause=cause,
+        explanation=kwargs.pop("explanation", "身份证与学籍不符"),
+        changes=changes or {"ethnicity": "回族"},
+        files=files,
+        evidence_kind=kind,
+        **kwargs,
+    )

@@ -14,6 +14,7 @@ from selfcheck.forms.checks import OnBehalfForm
 from selfcheck.models import Check, Role
 from selfcheck.permissions import role_required
 from selfcheck.presenters import detail_rows, history_rows
+from selfcheck.presenters_corrections import correction_context
 from selfcheck.record import record_rows
 from selfcheck.services import exports
 from selfcheck.services.checks import CheckError, check_set_status
@@ -129,5 +130,6 @@ def check_detail(request, slug, student_id):
             "detail": detail_rows(check.detail),
             "history": history_rows(selectors.check_history(check)),
             "form": form,
+            **correction_context(request.user, student),
         },
     )

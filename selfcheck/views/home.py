@@ -14,7 +14,9 @@ from selfcheck import roles, selectors, stats
 from selfcheck.models import Campaign, Check, Role
 from selfcheck.permissions import role_required
 from selfcheck.presenters import detail_rows
+from selfcheck.presenters_corrections import change_rows, comment_rows, correction_rows, count_rows
 from selfcheck.record import record_rows
+from selfcheck.selectors import corrections as corrections_selectors
 from selfcheck.services.checks import window_message
 
 
@@ -38,7 +40,14 @@ def registrar_home(request):
         total=Count("checks"),
         done=Count("checks", filter=Q(checks__status__in=Check.DONE)),
     )
-    return render(request, "selfcheck/registrar_home.html", {"campaigns": campaigns})
+    return render(
+        request,
+        "selfcheck/registrar_home.html",
+        {
+            "campaigns": campaigns,
+            "correction_counts": count_rows(corrections_selectors.correction_counts(request.user)),
+        },
+    )
 
 
 @role_required(Role.SECRETARY)
@@ -59,7 +68,12 @@ def secretary_home(request):
     return render(
         request,
         "selfcheck/secretary_home.html",
-        {"campaign": campaign, "campaigns": campaigns, "colleges": colleges},
+        {
+            "campaign": campaign,
+            "campaigns": campaigns,
+            "colleges": colleges,
+            "correction_counts": count_rows(corrections_selectors.correction_counts(request.user, campaign)),
+        },
     )
 
 
@@ -73,14 +87,32 @@ def student_home(request):
         check.closed_message = window_message(check.campaign, today)
         check.steps = [line for line in check.campaign.instructions.splitlines() if line.strip()]
         check.reported = detail_rows(check.detail)
+    corrections = []
+    if student is not None:
+        for row in correction_rows(corrections_selectors.own_corrections(request.user)):
+            row["notices"] = comment_rows(reversed(list(row["correction"].comments.all())))
+            corrections.append(row)
     return render(
         request,
         "selfcheck/student_home.html",
-        {"student": student, "rows": record_rows(student) if student else [], "checks": checks},
+        {
+            "student": student,
+            "rows": record_rows(student) if student else [],
+            "checks": checks,
+            "corrections": corrections,
+            "history": change_rows(corrections_selectors.student_changes(student)) if student else [],
+        },
     )
 
 
 @role_required(Role.ADMISSIONS)
 def admissions_home(request):
-    corrections = selectors.corrections_for(request.user).select_related("student", "student__college")[:200]
-    return render(request, "selfcheck/admissions_home.html", {"corrections": corrections})
+    queue = corrections_selectors.correction_queue(request.user, corrections_selectors.QueueFilters(state="forwarded"))
+    return render(
+        request,
+        "selfcheck/admissions_home.html",
+        {
+            "corrections": queue[:200],
+            "correction_counts": count_rows(corrections_selectors.correction_counts(request.user)),
+        },
+    )

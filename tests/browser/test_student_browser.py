@@ -27,20 +27,22 @@ def test_a_student_confirms_then_reports_a_wrong_field(page, campaign, student_a
     check = Check.objects.get(student=student_a)
     assert (check.status, check.source) == ("confirmed", "student") and check.completed_at
 
-    # Looking again, the student notices the ethnicity is wrong and changes the answer.
+    # Looking again, the student notices the ethnicity is wrong and files a correction request.
     page.get_by_test_id("action-discrepancy").click()
-    submit = "form[data-testid=discrepancy-form] button[type=submit]"
+    submit = "form[data-testid=correction-form] button[type=submit]"
+    page.get_by_label("学校录入错误").check()
     page.click(submit)  # nothing ticked yet
     assert "请至少勾选一项" in page.locator(".errorbox").inner_text()
     page.check("input[name=wrong_ethnicity]")
     page.fill("input[name=correct_ethnicity]", "回族")
-    page.fill("textarea[name=note]", "身份证上为回族")
+    page.fill("textarea[name=explanation]", "身份证上为回族")
     page.click(submit)
-    page.wait_for_url("**/me/")
+    page.wait_for_url("**/corrections/*/")
+    page.goto("/me/")
     assert page.get_by_test_id("check-status-badge").inner_text() == "信息有误"
     assert "民族应为：回族" in page.get_by_test_id("reported").inner_text()
     check.refresh_from_db()
-    assert check.detail == {"fields": {"ethnicity": "回族"}, "note": "身份证上为回族"}
+    assert check.detail["fields"] == {"ethnicity": "回族"} and check.detail["note"] == "身份证上为回族"
 
 
 def test_a_student_who_cannot_log_in_sees_the_help_and_reports_it(page, campaign, student_a):

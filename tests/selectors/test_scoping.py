@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from selfcheck import selectors
 from selfcheck.models import CorrectionRequest, Student
@@ -33,7 +34,10 @@ def test_student_reaches_only_their_own_record(student_user, student_a, student_
 def test_admissions_reaches_only_forwarded_admission_cases(admissions, student_a, student_b):
     assert not selectors.students_for(admissions).exists()
     CorrectionRequest.objects.create(
-        student=student_b, cause=CorrectionRequest.Cause.ADMISSION_MISMATCH, state=CorrectionRequest.State.FORWARDED
+        student=student_b,
+        cause=CorrectionRequest.Cause.ADMISSION_MISMATCH,
+        state=CorrectionRequest.State.FORWARDED,
+        forwarded_at=timezone.now(),
     )
     CorrectionRequest.objects.create(student=student_a, cause=CorrectionRequest.Cause.SCHOOL_ERROR)
     assert list(selectors.students_for(admissions)) == [student_b]
@@ -53,9 +57,9 @@ def test_anonymous_reaches_nothing(db, student_a):
 def test_admissions_sees_exactly_what_was_forwarded_in_lists_and_counts(admissions, student_a, student_b):
     State, Cause = CorrectionRequest.State, CorrectionRequest.Cause
     forwarded = CorrectionRequest.objects.create(
-        student=student_b, cause=Cause.ADMISSION_MISMATCH, state=State.FORWARDED
+        student=student_b, cause=Cause.ADMISSION_MISMATCH, state=State.FORWARDED, forwarded_at=timezone.now()
     )
-    # Admission-data cases not (or no longer) with the admissions office stay out of reach.
+    # Admission-data cases never forwarded to the admissions office stay out of reach.
     for state in (State.SUBMITTED, State.COLLEGE_REVIEWED, State.APPROVED):
         CorrectionRequest.objects.create(student=student_a, cause=Cause.ADMISSION_MISMATCH, state=state)
     assert list(selectors.corrections_for(admissions)) == [forwarded]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from selfcheck.models import CorrectionRequest
 
@@ -50,7 +51,9 @@ def test_secretary_home_lists_only_their_colleges(client, secretary_a, student_a
 
 def test_admissions_home_lists_only_forwarded_requests(client, admissions, student_a, student_b):
     State, Cause = CorrectionRequest.State, CorrectionRequest.Cause
-    CorrectionRequest.objects.create(student=student_b, cause=Cause.ADMISSION_MISMATCH, state=State.FORWARDED)
+    CorrectionRequest.objects.create(
+        student=student_b, cause=Cause.ADMISSION_MISMATCH, state=State.FORWARDED, forwarded_at=timezone.now()
+    )
     CorrectionRequest.objects.create(student=student_a, cause=Cause.ADMISSION_MISMATCH, state=State.APPROVED)
     client.force_login(admissions)
     html = client.get(reverse("admissions_home")).content.decode()

@@ -11,11 +11,11 @@ LIST_PAGES = [
     ("registrar", "college_dashboard", lambda c, s: [c.slug, "A01"], {"status": "all"}, 8),
     ("secretary_a", "college_dashboard", lambda c, s: [c.slug, "A01"], {}, 8),
     ("secretary_a", "college_dashboard", lambda c, s: [c.slug, "A01"], {"q": "王", "status": "all"}, 8),
-    ("secretary_a", "secretary_home", lambda c, s: [], {}, 5),
-    ("registrar", "registrar_home", lambda c, s: [], {}, 3),
-    ("secretary_a", "check_detail", lambda c, s: [c.slug, s.pk], {}, 5),
-    ("student_user", "student_home", lambda c, s: [], {}, 4),
-    ("student_user", "student_discrepancy", lambda c, s: [c.slug], {}, 3),
+    ("secretary_a", "secretary_home", lambda c, s: [], {}, 6),
+    ("registrar", "registrar_home", lambda c, s: [], {}, 4),
+    ("secretary_a", "check_detail", lambda c, s: [c.slug, s.pk], {}, 7),
+    ("student_user", "student_home", lambda c, s: [], {}, 6),
+    ("student_user", "student_discrepancy", lambda c, s: [c.slug], {}, 4),
     ("student_user", "student_blocked", lambda c, s: [c.slug], {}, 3),
 ]
 

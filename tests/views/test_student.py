@@ -44,17 +44,19 @@ def test_confirming_needs_a_post(client, student_user, campaign, student_a):
 
 
 def test_a_student_reports_wrong_fields_with_the_right_values(client, student_user, campaign, student_a):
+    """The "信息有误" link opens the correction request form."""
     client.force_login(student_user)
     url = reverse("student_discrepancy", args=[campaign.slug])
-    assert "学校登记的信息" in client.get(url).content.decode()
+    assert "学校登记" in client.get(url).content.decode()
     response = client.post(
-        url, {"wrong_ethnicity": "on", "correct_ethnicity": "回族", "wrong_name": "on", "correct_name": "张叁",
-              "note": "身份证上为回族"},
+        url, {"wrong_ethnicity": "on", "correct_ethnicity": "回族", "wrong_exam_no": "on", "correct_exam_no": "26110101",
+              "cause": "school_error", "explanation": "身份证上为回族"},
     )  # fmt: skip
     assert response.status_code == 302
     check = _check(student_a)
     assert check.status == Check.Status.DISCREPANCY
-    assert check.detail == {"fields": {"ethnicity": "回族", "name": "张叁"}, "note": "身份证上为回族"}
+    assert check.detail["fields"] == {"ethnicity": "回族", "exam_no": "26110101"}
+    assert check.detail["note"] == "身份证上为回族"
     home = client.get(reverse("student_home")).content.decode()
     assert "民族应为：回族" in home
 
@@ -62,9 +64,9 @@ def test_a_student_reports_wrong_fields_with_the_right_values(client, student_us
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({}, "请至少勾选一项"),
-        ({"wrong_ethnicity": "on"}, "请填写“民族”的正确信息"),
-        ({"wrong_ethnicity": "on", "correct_ethnicity": "x" * 200}, "128"),
+        ({"cause": "school_error"}, "请至少勾选一项"),
+        ({"cause": "school_error", "wrong_ethnicity": "on"}, "请填写正确的信息"),
+        ({"cause": "school_error", "wrong_ethnicity": "on", "correct_ethnicity": "x" * 200}, "128"),
     ],
 )
 def test_a_discrepancy_without_fields_is_refused_with_a_message(client, student_user, campaign, student_a, data, error):
@@ -76,13 +78,19 @@ def test_a_discrepancy_without_fields_is_refused_with_a_message(client, student_
 
 
 def test_a_reported_id_number_is_masked_when_shown(client, student_user, secretary_a, campaign, student_a):
+    from tests.factories import png_bytes, upload
+
     client.force_login(student_user)
-    client.post(reverse("student_discrepancy", args=[campaign.slug]),
-                {"wrong_id_number": "on", "correct_id_number": "110105200705120011"})  # fmt: skip
-    assert "110105200705120011" not in client.get(reverse("student_home")).content.decode()
+    response = client.post(
+        reverse("student_discrepancy", args=[campaign.slug]),
+        {"wrong_id_number": "on", "correct_id_number": "110105200705120010", "cause": "school_error",
+         "evidence_kind": "id_card", "files": [upload("id.png", png_bytes())]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert "110105200705120010" not in client.get(reverse("student_home")).content.decode()
     client.force_login(secretary_a)
     assert (
-        "110105200705120011"
+        "110105200705120010"
         not in client.get(reverse("check_detail", args=[campaign.slug, student_a.pk])).content.decode()
     )
 

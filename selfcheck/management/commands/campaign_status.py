@@ -5,9 +5,11 @@ from __future__ import annotations
 import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from selfcheck import stats
-from selfcheck.models import Campaign, Check
+from selfcheck.models import Campaign, Check, CorrectionRequest
+from selfcheck.selectors.corrections import OPEN_STATES
 
 
 def _counts(row: dict) -> dict:
@@ -41,6 +43,7 @@ class Command(BaseCommand):
             "closes_on": campaign.closes_on.isoformat(),
             "target_rate": float(campaign.target_rate),
             **_counts(summary["overall"]),
+            "corrections": _correction_counts(campaign),
             "colleges": [
                 {"rank": row["rank"], "code": row["code"], "name": row["name"], **_counts(row)}
                 for row in summary["colleges"]
@@ -69,6 +72,18 @@ class Command(BaseCommand):
             f"{'':>3} {'ALL':<8} {result['total']:>7} {result['done']:>7} {result['rate']:>6.1f} "
             + " ".join(f"{result['by_status'][s]:>11}" for s in statuses)
         )
+
+
+def _correction_counts(campaign: Campaign) -> dict[str, int]:
+    """Open correction requests of the campaign by state (the registrar office sees them all)."""
+    found = dict(
+        CorrectionRequest.objects.filter(campaign=campaign, state__in=OPEN_STATES)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {state: found.get(state, 0) for state in OPEN_STATES}
 
 
 def _dumps(value) -> str:

@@ -18,7 +18,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Model
 
-from selfcheck.models import Campaign, Check, Student
+from selfcheck.models import Campaign, Check, College, RosterImport, Student, StudentChange, User
 from selfcheck.services.roster.validate import FIELDS, RosterPlan
 from selfcheck.services.students import students_sync_checks
 
@@ -33,19 +33,55 @@ class Written:
     checks_created: int
 
 
-def write_roster(plan: RosterPlan, *, campaign: Campaign, now: datetime) -> Written:
-    """Insert new students, update changed ones, give everyone in the file a Check."""
+def write_roster(
+    plan: RosterPlan, *, campaign: Campaign, now: datetime, by: User | None = None,
+    roster_import: RosterImport | None = None,
+) -> Written:  # fmt: skip
+    """Insert new students, update changed ones, give everyone in the file a Check.
+
+    Every changed field of an existing student is kept in the record's history
+    (``StudentChange``), with who imported it and from which import.
+    """
     fast = copy_available()
     creates = [{**_DEFAULTS, **record} for record in plan.creates]
     if creates:
         (_copy_students if fast else _bulk_create_students)(creates, now)
     if plan.changes:
         (_copy_changes if fast else _bulk_update_changes)(plan, now)
+        _record_history(plan, now, by, roster_import)
         if any("college_id" in change.values or "college" in change.values for change in plan.changes):
             students_sync_checks()
     student_nos = [record["student_no"] for record in plan.parsed.rows.values()]
     checks = _ensure_checks(campaign, student_nos, now) if fast else _bulk_checks(plan, campaign, creates, now)
     return Written(created=len(creates), updated=len(plan.changes), checks_created=checks)
+
+
+def _history_text(key: str, value, colleges: dict[int, str]) -> str:
+    if value is None:
+        return ""
+    if key == "college_id":
+        return colleges.get(value, str(value))
+    return (value.isoformat() if hasattr(value, "isoformat") else str(value))[:128]
+
+
+def _record_history(plan: RosterPlan, now: datetime, by: User | None, roster_import: RosterImport | None) -> None:
+    colleges = dict(College.objects.values_list("pk", "name"))
+    StudentChange.objects.bulk_create(
+        (
+            StudentChange(
+                student_id=change.student_id,
+                field=key.removesuffix("_id"),
+                changed_at=now,
+                old_value=_history_text(key, change.old.get(key), colleges),
+                new_value=_history_text(key, value, colleges),
+                changed_by=by,
+                roster_import=roster_import,
+            )  # fmt: skip
+            for change in plan.changes
+            for key, value in change.values.items()
+        ),
+        batch_size=2000,
+    )
 
 
 def copy_available() -> bool:

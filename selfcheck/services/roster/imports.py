@@ -177,7 +177,7 @@ def roster_import_commit(record: RosterImport) -> str:
                 return "invalid"
             now = timezone.now()
             outcome.checks_created = write(
-                plan, locked.kind, campaign=locked.campaign, user=locked.uploaded_by, now=now
+                plan, locked.kind, campaign=locked.campaign, user=locked.uploaded_by, now=now, record=locked
             )
             outcome.committed = True
             for name, value in outcome_fields(outcome).items():

@@ -44,14 +44,15 @@ def compare(parsed, kind: str, campaign: Campaign):
     return checklist_rows.compare_checklist(parsed, campaign)
 
 
-def write(plan, kind: str, *, campaign: Campaign, user: User | None, now) -> int:
+def write(plan, kind: str, *, campaign: Campaign, user: User | None, now, record: RosterImport | None = None) -> int:
     """Write a compared plan; returns the number of Checks created.
 
     Side effects: the campaign's cached dashboard numbers are dropped after commit.
     """
     transaction.on_commit(lambda: stats.invalidate(campaign.pk))
     if kind == KIND_ROSTER:
-        return write_roster(plan, campaign=campaign, now=now).checks_created
+        by = user if user is not None and user.pk else None
+        return write_roster(plan, campaign=campaign, now=now, by=by, roster_import=record).checks_created
     checklist_rows.write_checklist(plan, user=user, now=now)
     return 0
 

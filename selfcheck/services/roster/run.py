@@ -9,7 +9,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from selfcheck.models import Campaign, RosterImport, User
+from selfcheck.models import Campaign, RosterImport, StudentChange, User
 from selfcheck.services.audit import audit_record
 from selfcheck.services.roster.pipeline import audit_changes, compare, parse_file, stored_name, write
 from selfcheck.services.roster.preview import KIND_ROSTER, Outcome, outcome_of, refused_outcome, store_outcome
@@ -51,6 +51,8 @@ def roster_import_run(
         with open(path, "rb") as handle:
             record.file.save(stored_name(name), File(handle), save=False)
         record.save()
+        # The history rows were written before this record existed: same transaction, same instant.
+        StudentChange.objects.filter(roster_import=None, correction=None, changed_at=now).update(roster_import=record)
         audit_record(
             actor=user, action=f"{kind}_import.commit", target=record, changes=audit_changes(outcome, plan, valid_only)
         )
