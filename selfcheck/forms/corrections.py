@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from selfcheck.masking import mask_id_number
 from selfcheck.models import CorrectionEvidence, CorrectionRequest, Student
 from selfcheck.services import correction_fields as fields
 from selfcheck.services import evidence
@@ -66,11 +67,17 @@ class CorrectionForm(forms.Form):
     def __init__(self, *args, student: Student, correction: CorrectionRequest | None = None, **kwargs):
         self.student = student
         self.correction = correction
+        # A corrected ID number typed earlier is stored whole but shown masked; sent back
+        # unchanged, the masked text stands for the stored number.
+        self.kept_id_number = ""
         if correction is not None and not kwargs.get("initial"):
             initial = {"cause": correction.cause, "explanation": correction.explanation}
             for item in correction.items.all():
                 initial[f"wrong_{item.field}"] = True
                 initial[f"correct_{item.field}"] = item.requested_value
+                if item.field == "id_number":
+                    self.kept_id_number = item.requested_value
+                    initial["correct_id_number"] = mask_id_number(item.requested_value)
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         for name in fields.CORRECTABLE_FIELDS:
@@ -91,6 +98,8 @@ class CorrectionForm(forms.Form):
         for name in fields.CORRECTABLE_FIELDS:
             ticked = cleaned.get(f"wrong_{name}")
             raw = cleaned.get(f"correct_{name}") or ""
+            if name == "id_number" and self.kept_id_number and raw == mask_id_number(self.kept_id_number):
+                raw = self.kept_id_number
             if raw and not ticked:
                 self.add_error(
                     f"correct_{name}",

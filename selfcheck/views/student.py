@@ -1,4 +1,7 @@
-"""The student's own answers: the record is right, something is wrong, or they cannot log in."""
+"""The student's own answers: the record is right, or they cannot log in.
+
+Something wrong is a correction request: ``selfcheck.views.corrections_student``.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfcheck import selectors
-from selfcheck.forms.student import DiscrepancyForm, ProblemForm
+from selfcheck.forms.student import ProblemForm
 from selfcheck.models import Check, Role
 from selfcheck.permissions import role_required
-from selfcheck.record import record_rows
 from selfcheck.services.checks import CheckError, check_set_status, window_message
 from selfcheck.views.helpers import posted
 
@@ -42,23 +44,6 @@ def student_confirm(request, slug):
     check = selectors.own_check(request.user, slug)
     _student_done(request, check, status=Check.Status.CONFIRMED, detail={})
     return redirect("student_home")
-
-
-@role_required(Role.STUDENT)
-@require_http_methods(["GET", "POST"])
-def student_discrepancy(request, slug):
-    check = selectors.own_check(request.user, slug)
-    record = record_rows(check.student)
-    initial = check.detail if check.status == Check.Status.DISCREPANCY else None
-    form = DiscrepancyForm(posted(request), record=record, initial_detail=initial)
-    if request.method == "POST" and form.is_valid():
-        if _student_done(request, check, status=Check.Status.DISCREPANCY, detail=form.cleaned_data["detail"]):
-            return redirect("student_home")
-    return render(
-        request,
-        "tracking/student_discrepancy.html",
-        {"check": check, "campaign": check.campaign, "form": form, "closed": window_message(check.campaign)},
-    )
 
 
 @role_required(Role.STUDENT)

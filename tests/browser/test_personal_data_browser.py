@@ -11,32 +11,33 @@ import pytest
 from django.utils import timezone
 
 from selfcheck.models import Bulletin, Check, RosterImport
-from selfcheck.services.checks import check_set_status
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
+from tests.factories import file_correction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "/tmp/shots-issue-8b"))
-TYPED_ID = "11010520070512001X"
+TYPED_ID = "110105200705120010"  # valid for 张三: born 2007-05-12, male
 
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_student_sees_the_corrected_id_masked(page, student_a, student_user, campaign, width):
-    check = Check.objects.get(student=student_a)
-    check_set_status(
-        check, status=Check.Status.DISCREPANCY, by=student_user, detail={"fields": {"id_number": TYPED_ID}}
-    )
+    check = Check.objects.select_related("campaign", "student").get(student=student_a)
+    correction = file_correction(check, changes={"id_number": TYPED_ID})
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, student_a.student_no, PASSWORD, student=True)
-    assert TYPED_ID not in page.content() and "**************001X" in page.content()
+    assert TYPED_ID not in page.content() and "**************0010" in page.content()
     page.goto(f"/me/{campaign.slug}/discrepancy/")
-    assert page.input_value("input[name=correct_id_number]") == "**************001X"
+    assert page.input_value("input[name=correct_id_number]") == "**************0010"
+    assert TYPED_ID not in page.content()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"discrepancy-{width}.png"), full_page=True)
-    page.click("[data-testid=discrepancy-form] button[type=submit]")
-    page.wait_for_url("**/me/")
+    page.click("[data-testid=correction-form] button[type=submit]")  # sent back unchanged
+    page.wait_for_url("**/corrections/*/")
+    assert TYPED_ID not in page.content()
     check.refresh_from_db()
     assert check.detail["fields"]["id_number"] == TYPED_ID
+    assert correction.items.get().requested_value == TYPED_ID
 
 
 @pytest.mark.parametrize("width", [390, 1366])
