@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from selfcheck.models import AuditEvent, Check, RosterImport
-from tests.factories import student, table
+from tests.factories import png_bytes, student, table, upload
 from tests.views.test_imports import xlsx_upload
 
-TYPED_ID = "11010520070512001X"
+TYPED_ID = "110105200705120010"  # valid for 张三: born 2007-05-12, male
 
 
 def _reveal_url(campaign, student):
@@ -54,7 +54,13 @@ def test_secretary_sees_no_reveal_button(client, secretary_a, campaign, student_
 def _report_id(client, campaign, value):
     return client.post(
         reverse("student_discrepancy", args=[campaign.slug]),
-        {"wrong_id_number": "on", "correct_id_number": value, "note": ""},
+        {
+            "wrong_id_number": "on",
+            "correct_id_number": value,
+            "cause": "school_error",
+            "evidence_kind": "id_card",
+            "files": [upload("id.png", png_bytes())],
+        },
     )
 
 
@@ -66,14 +72,14 @@ def test_a_corrected_id_is_stored_whole_and_shown_masked(client, student_user, s
     for url in (reverse("student_home"), reverse("student_discrepancy", args=[campaign.slug])):
         page = client.get(url).content.decode()
         assert TYPED_ID not in page, url
-        assert "**************001X" in page, url
+        assert "**************0010" in page, url
     # sent back unchanged, the masked value keeps the stored number
-    assert _report_id(client, campaign, "**************001X").status_code == 302
+    assert _report_id(client, campaign, "**************0010").status_code == 302
     check.refresh_from_db()
     assert check.detail["fields"]["id_number"] == TYPED_ID
     client.force_login(secretary_a)
     page = client.get(reverse("check_detail", args=[campaign.slug, student_a.pk])).content.decode()
-    assert TYPED_ID not in page and "**************001X" in page
+    assert TYPED_ID not in page and "**************0010" in page
 
 
 def test_import_errors_do_not_quote_full_ids(

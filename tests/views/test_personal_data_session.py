@@ -27,11 +27,11 @@ from selfcheck.models import (
 )
 from selfcheck.services.bulletins import bulletin_generate
 from tests.conftest import PASSWORD
-from tests.factories import make_check, make_student, table
+from tests.factories import make_check, make_student, png_bytes, table, upload
 from tests.factories import student as roster_row
 from tests.views.test_imports import xlsx_upload
 
-TYPED_ID = "11010520070512001X"
+TYPED_ID = "110105200705120010"  # valid for 张三: born 2007-05-12, male
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -130,12 +130,18 @@ def test_no_full_id_number_leaves_the_portal(
     session.sign_in(a.student_no, student=True)
     session.get(reverse("student_home"))
     session.get(reverse("student_discrepancy", args=[slug]))
-    session.post(
-        reverse("student_discrepancy", args=[slug]),
-        {"wrong_id_number": "on", "correct_id_number": TYPED_ID, "wrong_name": "on", "correct_name": "张叁"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        session.post(
+            reverse("student_discrepancy", args=[slug]),
+            {"wrong_id_number": "on", "correct_id_number": TYPED_ID, "wrong_name": "on", "correct_name": "张叁",
+             "cause": "admission_mismatch", "evidence_kind": "id_card", "files": [upload("身份证.png", png_bytes())]},
+        )  # fmt: skip
+    filed = CorrectionRequest.objects.get(campaign=campaign, student=a)
+    evidence_url = reverse("evidence_download", args=[filed.pk, filed.evidence.get().pk])
     session.get(reverse("student_home"))
     session.get(reverse("student_discrepancy", args=[slug]))
+    session.get(reverse("correction_detail", args=[filed.pk]))
+    session.get(evidence_url)
     session.get(reverse("student_blocked", args=[slug]))
     session.get(reverse("password_change"))
     session.get(reverse("check_detail", args=[slug, b.pk]), status=403)
@@ -155,6 +161,10 @@ def test_no_full_id_number_leaves_the_portal(
         session.get(reverse("college_export", args=[slug, a.college.code]), {"format": fmt, "status": "all"})
     session.get(reverse("check_detail", args=[slug, b.pk]), status=404)
     session.get(reverse("audit_list"), status=403)
+    session.get(reverse("correction_queue"))
+    session.get(reverse("correction_detail", args=[filed.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        session.post(reverse("correction_step", args=[filed.pk, "review"]), {"text": "已核对"})
 
     # --- admissions
     session.sign_in("admissions")
@@ -177,6 +187,10 @@ def test_no_full_id_number_leaves_the_portal(
         for fmt in ("xlsx", "csv"):
             session.get(reverse("campaign_export", args=[slug, kind]), {"format": fmt, "status": "all"})
     session.get(reverse("check_detail", args=[slug, 999999]), status=404)
+    session.get(reverse("correction_queue"), {"state": ""})
+    session.get(reverse("correction_detail", args=[filed.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        session.post(reverse("correction_step", args=[filed.pk, "forward"]), {"text": "请核实"})
 
     rows = [roster_row(1), roster_row(2), roster_row(3), roster_row(4)]
     rows[1]["证件号码"] = rows[0]["证件号码"]
