@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "student.password_reset": gettext_lazy("学生用重置码设置新密码"),
     "user.password_change": gettext_lazy("修改密码"),
     "signin.unlock": gettext_lazy("解除登录锁定"),
+    "student.correct": gettext_lazy("按更正申请修改学籍"),
+    "corrections.export": gettext_lazy("导出学信网变更名单"),
 }
 # For actions added later without a label above: "<object>: <verb>" in words.
 ENTITY_LABELS = {
@@ -62,6 +64,10 @@ VERB_LABELS = {
     "open": gettext_lazy("开始"),
     "close": gettext_lazy("结束"),
     "submit": gettext_lazy("提交"),
+    "file": gettext_lazy("提交"),
+    "review": gettext_lazy("学院审核"),
+    "answer": gettext_lazy("招生办答复"),
+    "submit_province": gettext_lazy("报省级审批"),
     "approve": gettext_lazy("批准"),
     "reject": gettext_lazy("驳回"),
     "return": gettext_lazy("退回"),
@@ -88,6 +94,9 @@ CHANGE_LABELS = {
     "id_number": gettext_lazy("证件号码"),
     "encoding_override": gettext_lazy("指定编码"),
     "valid_only": gettext_lazy("仅导入有效行"),
+    "text": gettext_lazy("意见"),
+    "fields": gettext_lazy("字段"),
+    "province_reference": gettext_lazy("审批文号"),
 }
 CHOICE_LABELS = {
     "status": dict(Check.Status.choices),
