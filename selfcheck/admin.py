@@ -17,6 +17,7 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
@@ -259,19 +260,47 @@ class CorrectionItemInline(admin.TabularInline):
 
 
 class CorrectionEvidenceInline(admin.TabularInline):
+    """Read-only: evidence lives in private storage and is opened only through the
+    permission-checked download view."""
+
     model = models.CorrectionEvidence
     extra = 0
+    fields = ("kind", "download", "content_type", "size", "uploaded_by", "uploaded_at", "file_purged_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("文件"))
+    def download(self, obj):
+        if not obj.file:
+            return obj.original_name
+        url = reverse("evidence_download", args=[obj.request_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
 class CorrectionCommentInline(admin.TabularInline):
     model = models.CorrectionComment
     extra = 0
+    fields = ("created_at", "author", "action", "from_state", "to_state", "text")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.CorrectionRequest)
 class CorrectionRequestAdmin(AuditedAdmin):
+    """The workflow's fields change only through its steps (the correction pages)."""
+
     list_display = ("pk", "student", "cause", "state", "needs_province_approval", "created_at")
-    readonly_fields = ("state",)
+    readonly_fields = (
+        "state", "campaign", "forwarded_at", "admissions_answer", "admissions_note",
+        "province_reference", "decision_reason", "applied_at", "needs_province_approval",
+    )  # fmt: skip
+    exclude = ("record_snapshot",)  # holds the whole ID number
     list_filter = ("state", "cause", "needs_province_approval")
     search_fields = ("student__student_no", "student__name")
     raw_id_fields = ("student", "check_record", "created_by")

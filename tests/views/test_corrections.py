@@ -267,3 +267,13 @@ def test_the_queue_uses_a_fixed_number_of_queries(client, registrar, college_a, 
     add(4)
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("correction_queue"))
+
+
+def test_the_admin_shows_a_request_with_evidence_without_exposing_the_file(client, registrar, student_a):
+    correction = _request_in(S.SUBMITTED, student_a)
+    evidence = correction.evidence.get()
+    client.force_login(registrar)
+    html = client.get(f"/admin/selfcheck/correctionrequest/{correction.pk}/change/").content.decode()
+    assert reverse("evidence_download", args=[correction.pk, evidence.pk]) in html
+    assert evidence.file.name not in html
+    assert student_a.id_number not in html  # the record snapshot is not shown
