@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import secrets
@@ -24,11 +25,11 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from selfcheck.models import CorrectionEvidence, CorrectionRequest, User
 
+logger = logging.getLogger(__name__)
 MAX_FILES = 5
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is ~8000x6000; a bomb is far beyond
@@ -118,7 +119,8 @@ def _clean_image(data: bytes, raw_name: str, shown: str) -> CleanFile:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise EvidenceRefused(_("“%(name)s”的尺寸过大，请上传普通照片。") % {"name": shown}) from None
-    except (OSError, ValueError, SyntaxError):
+    except Exception:  # a damaged or hostile file may fail anywhere in the decoder
+        logger.info("evidence image refused as unreadable", exc_info=True)
         raise EvidenceRefused(unreadable) from None
 
 
@@ -135,7 +137,8 @@ def _clean_pdf(data: bytes, raw_name: str, shown: str) -> CleanFile:
             raise EvidenceRefused(unreadable)
     except EvidenceRefused:
         raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except Exception:  # pypdf on a damaged or hostile file may fail anywhere
+        logger.info("evidence PDF refused as unreadable", exc_info=True)
         raise EvidenceRefused(unreadable) from None
     return CleanFile(clean_name(raw_name, "pdf"), data, "pdf", "application/pdf")
 

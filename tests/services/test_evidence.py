@@ -166,3 +166,19 @@ def test_more_than_five_files_are_refused(client, student_a, campaign):
          "files": [upload(f"{i}.png", png_bytes()) for i in range(6)]},
     )  # fmt: skip
     assert "最多 5 个" in response.context["form"].errors["files"][0]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_damaged_files_are_refused_never_crash(seed):
+    import random
+
+    rng = random.Random(seed)
+    heads = [png_bytes(16, 16), _pdf(), b"\xff\xd8\xff\xe0" + bytes(rng.randrange(256) for _ in range(64))]
+    content = bytearray(rng.choice(heads))
+    for _ in range(rng.randrange(1, 12)):  # flip bytes past the signature
+        content[rng.randrange(8, len(content))] = rng.randrange(256)
+    content = bytes(content[: rng.randrange(12, len(content) + 1)])
+    try:
+        evidence.inspect(upload("x.bin", content))
+    except evidence.EvidenceRefused:
+        pass
