@@ -108,5 +108,5 @@ def test_a_correction_goes_from_the_student_to_the_record(
     student.goto("/me/")
     assert "姓名：张三 → 张叁" in student.get_by_test_id("change-history").inner_text()
     assert student.get_by_test_id("my-correction-state").inner_text() == "已更正"
-    assert student.get_by_test_id("check-status-badge").inner_text() == "核对无误"
+    assert student.get_by_test_id("check-status-badge").inner_text() == "核对无误（已更正）"
     assert _fits(student)
