@@ -178,9 +178,11 @@ def correction_step(request, pk, action):
 def evidence_download(request, pk, evidence_id):
     """An evidence file, to the people who may see its request, always as a download."""
     item = corrections_selectors.evidence_for(request.user, pk, evidence_id)
+    if not item.file:  # deleted after the retention period
+        raise Http404
     try:
         handle = item.file.open("rb")
-    except (FileNotFoundError, OSError):
+    except (FileNotFoundError, OSError, ValueError):
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"

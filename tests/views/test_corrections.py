@@ -277,3 +277,14 @@ def test_the_admin_shows_a_request_with_evidence_without_exposing_the_file(clien
     assert reverse("evidence_download", args=[correction.pk, evidence.pk]) in html
     assert evidence.file.name not in html
     assert student_a.id_number not in html  # the record snapshot is not shown
+
+
+def test_purged_evidence_is_named_but_no_longer_served(client, registrar, student_a):
+    correction = _request_in(S.REJECTED, student_a)
+    evidence = correction.evidence.get()
+    evidence.file.delete(save=False)
+    evidence.file_purged_at = timezone.now()
+    evidence.save()
+    client.force_login(registrar)
+    assert client.get(reverse("evidence_download", args=[correction.pk, evidence.pk])).status_code == 404
+    assert "文件已按保留期限删除" in client.get(reverse("correction_detail", args=[correction.pk])).content.decode()

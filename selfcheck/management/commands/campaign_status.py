@@ -72,6 +72,8 @@ class Command(BaseCommand):
             f"{'':>3} {'ALL':<8} {result['total']:>7} {result['done']:>7} {result['rate']:>6.1f} "
             + " ".join(f"{result['by_status'][s]:>11}" for s in statuses)
         )
+        open_requests = ", ".join(f"{state} {n}" for state, n in result["corrections"].items())
+        self.stdout.write(f"open correction requests: {open_requests}")
 
 
 def _correction_counts(campaign: Campaign) -> dict[str, int]:
