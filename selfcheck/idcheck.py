@@ -1,4 +1,12 @@
-"""Checks of identity document numbers (GB 11643 resident IDs and permits)."""
+"""Checks of identity document numbers, one rule per CHSI 证件类型.
+
+居民身份证 GB 11643 (check digit, birth date, gender); 港澳居民来往内地通行证 H/M + 8 or
+10 digits; 台湾居民来往大陆通行证 8 or 10 digits; 港澳台居民居住证 810000/820000/830000
++ the GB 11643 check digit; 香港特区护照/身份证明 a Hong Kong identity card (check digit
+mod 11) or an HKSAR passport (H/K + 8 digits); 澳门特区护照/身份证明 a Macau identity
+card (1/5/7 + 6 digits + check digit) or a MSAR passport (M + 7 or 8 characters);
+护照 (foreign students) 5 to 17 letters or digits; 其他 only a warning to verify by hand.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +23,13 @@ from selfcheck.models import Gender, IdType
 # 港澳居民来往内地通行证: H/M + 8 or 10 digits; 台湾居民来往大陆通行证: 8 digits (old: 10 + letter).
 _RESIDENT = re.compile(r"^[0-9]{17}[0-9X]$")
 _HK_MACAU = re.compile(r"^[HM]\d{8}(\d{2})?$")
-_TAIWAN = re.compile(r"^\d{8}$|^\d{10}[A-Z]?$")
+_TAIWAN = re.compile(r"^\d{8}$|^\d{10}$")
 _HMT_RESIDENCE = re.compile(r"^8[123]0000\d{11}[\dX]$")
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
+_HKID = re.compile(r"^([A-Z]{1,2})(\d{6})\(?([0-9A])\)?$")
+_HK_PASSPORT = re.compile(r"^[HK]\d{8}$")
+_MACAU_ID = re.compile(r"^[157]\d{6}\(?\d\)?$")
+_MACAU_PASSPORT = re.compile(r"^M[A-Z]?\d{7}$")
 
 
 @dataclass(frozen=True)
@@ -97,9 +109,29 @@ def check_id_number(
         if gender in (Gender.MALE, Gender.FEMALE) and resident_gender(number) != gender:
             problems.append(IdProblem("性别与身份证号码（第17位）不一致", field="gender"))
         return problems
+    if id_type == IdType.HMT_RESIDENCE and _HMT_RESIDENCE.match(number):
+        if ric.calc_check_digit(number) != number[17]:
+            return [IdProblem("港澳台居民居住证号码校验位错误")]
+        return problems
+    if id_type == IdType.HK_SAR:
+        if not (_HK_PASSPORT.match(number) or hkid_valid(number)):
+            return [
+                IdProblem(
+                    "香港特区证件号码应为香港身份证号码（如 A123456(3)，校验位正确）或特区护照号码（H/K加8位数字）"
+                )
+            ]
+        return problems
+    if id_type == IdType.MACAU_SAR:
+        if not (_MACAU_ID.match(number) or _MACAU_PASSPORT.match(number)):
+            return [
+                IdProblem("澳门特区证件号码应为澳门身份证号码（1/5/7开头8位，如 1234567(8)）或特区护照号码（M开头）")
+            ]
+        return problems
+    if id_type == IdType.OTHER:
+        return [IdProblem("证件类型为“其他”，无法自动校验号码，请人工核实", is_warning=True)]
     patterns = {
         IdType.HK_MACAU: (_HK_MACAU, "港澳居民来往内地通行证号码应为H或M开头加8位或10位数字"),
-        IdType.TAIWAN: (_TAIWAN, "台湾居民来往大陆通行证号码应为8位数字"),
+        IdType.TAIWAN: (_TAIWAN, "台湾居民来往大陆通行证号码应为8位或10位数字"),
         IdType.HMT_RESIDENCE: (_HMT_RESIDENCE, "港澳台居民居住证号码应为810000/820000/830000开头的18位号码"),
         IdType.PASSPORT: (_PASSPORT, "护照号码应为5至17位字母或数字"),
     }
@@ -114,3 +146,16 @@ def _parse_encoded_birth(number: str) -> date | None:
         return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return None
+
+
+def hkid_valid(number: str) -> bool:
+    """A Hong Kong identity card number: one or two letters, six digits, check digit (mod 11)."""
+    match = _HKID.match(number)
+    if match is None:
+        return False
+    letters, digits, check = match.groups()
+    letters = letters.rjust(2, " ")
+    values = [36 if c == " " else ord(c) - ord("A") + 10 for c in letters] + [int(d) for d in digits]
+    total = sum(value * weight for value, weight in zip(values, range(9, 1, -1), strict=True))
+    expected = (11 - total % 11) % 11
+    return check == ("A" if expected == 10 else str(expected))

@@ -64,11 +64,32 @@ def test_gender_must_agree_with_the_id():
         (IdType.HK_MACAU, "X12345678", False),
         (IdType.TAIWAN, "12345678", True),
         (IdType.TAIWAN, "1234", False),
+        (IdType.TAIWAN, "1234567890", True),
+        (IdType.TAIWAN, "123456789", False),
+        (IdType.HMT_RESIDENCE, "810000199001011230", True),
+        (IdType.HMT_RESIDENCE, "830000199001011230", False),  # check digit of another number
+        (IdType.HMT_RESIDENCE, "840000199001011230", False),
+        (IdType.HK_SAR, "A123456(3)", True),
+        (IdType.HK_SAR, "A1234563", True),
+        (IdType.HK_SAR, "AB9876543", True),
+        (IdType.HK_SAR, "A123456(4)", False),
+        (IdType.HK_SAR, "K12345678", True),
+        (IdType.HK_SAR, "E12345678", False),
+        (IdType.MACAU_SAR, "1234567(8)", True),
+        (IdType.MACAU_SAR, "51234567", True),
+        (IdType.MACAU_SAR, "MA1234567", True),
+        (IdType.MACAU_SAR, "2234567(8)", False),
         (IdType.PASSPORT, "E12345678", True),
+        (IdType.PASSPORT, "E12", False),
     ],
 )
 def test_permits_follow_their_own_formats(id_type, number, ok):
     assert (check_id_number(id_type, number) == []) is ok
+
+
+def test_other_document_types_are_only_a_warning_to_verify():
+    problems = check_id_number(IdType.OTHER, "ANYTHING-123")
+    assert len(problems) == 1 and problems[0].is_warning
 
 
 def test_lower_case_x_and_spaces_are_normalised():

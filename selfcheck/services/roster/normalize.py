@@ -119,7 +119,10 @@ _ID_TYPES = {
     IdType.HK_MACAU: ("港澳居民来往内地通行证", "港澳居民往来内地通行证", "港澳通行证", "回乡证", "hkmacau"),
     IdType.TAIWAN: ("台湾居民来往大陆通行证", "台湾居民往来大陆通行证", "台胞证", "台湾通行证", "taiwan"),
     IdType.HMT_RESIDENCE: ("港澳台居民居住证", "港澳居民居住证", "台湾居民居住证", "hmtresidence", "hmt_residence"),
+    IdType.HK_SAR: ("香港特区护照/身份证明", "香港特区护照", "香港特区身份证明", "香港身份证", "香港永久性居民身份证", "hksar"),
+    IdType.MACAU_SAR: ("澳门特区护照/身份证明", "澳门特区护照", "澳门特区身份证明", "澳门身份证", "澳门永久性居民身份证", "macausar"),
     IdType.PASSPORT: ("护照", "外国护照", "外籍护照", "passport"),
+    IdType.OTHER: ("其他", "其它", "other"),
 }  # fmt: skip
 ID_TYPES = {fold(alias): value for value, aliases in _ID_TYPES.items() for alias in (value, *aliases)}
 
@@ -129,7 +132,7 @@ def id_type(raw) -> str:
         return ID_TYPES[fold(raw)]
     except KeyError:
         raise CellError(
-            f"无法识别的证件类型“{clean(raw)[:40]}”（可用：居民身份证、港澳居民来往内地通行证、台湾居民来往大陆通行证、港澳台居民居住证、护照）"
+            f"无法识别的证件类型“{clean(raw)[:40]}”（可用：居民身份证、港澳居民来往内地通行证、台湾居民来往大陆通行证、港澳台居民居住证、香港特区护照/身份证明、澳门特区护照/身份证明、护照、其他）"
         ) from None
 
 
