@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from selfcheck import safe_names, stats
 from selfcheck.masking import mask_id_number
@@ -57,10 +59,45 @@ def cell_value(value):
     return safe_text(str(value))
 
 
+# Columns whose digits are an identifier, not a quantity: kept as text, shown as text.
+TEXT_COLUMNS = frozenset(
+    {"学号", "考生号", "证件号码", "身份证号", "联系电话", "手机号", "专业代码", "学院代码", "班级"}
+)
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+WIDTH_SAMPLE = 500  # rows looked at to size the columns
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
+def _text_width(value) -> int:
+    """Columns Excel needs for a value: CJK characters take two."""
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = value if isinstance(value, str) else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _column_widths(headers: Sequence[str], sample: list[list]) -> list[float]:
+    widths = [_text_width(str(title)) + 4 for title in headers]  # room for the filter button
+    for row in sample:
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], _text_width(value) + 2)
+    return [min(max(width, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
 def render_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "Sheet1") -> bytes:
-    """Render rows with openpyxl's write-only mode; text cells are typed as strings."""
+    """Render rows with openpyxl's write-only mode, laid out to open well in Excel:
+    columns sized to their contents, the header frozen and filterable, dates as dates,
+    identifiers (学号, 证件号码, phone) as text; text cells are typed as strings."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=safe_names.sheet_title(sheet_title))
+    rows = iter(rows)
+    sample = [[cell_value(value) for value in row] for row in itertools.islice(rows, WIDTH_SAMPLE)]
+    for index, width in enumerate(_column_widths(headers, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
     for title in headers:
@@ -68,17 +105,32 @@ def render_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
+    text_at = {index for index, title in enumerate(headers) if str(title) in TEXT_COLUMNS}
+    count = 0
+    for row in itertools.chain(sample, ([cell_value(value) for value in row] for row in rows)):
         out = []
-        for value in row:
-            value = cell_value(value)
+        for index, value in enumerate(row):
             if isinstance(value, str):
                 cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
                 cell.data_type = "s"  # never "f": a leading "=" must not become a formula
+                if index in text_at:
+                    cell.number_format = "@"
+                out.append(cell)
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+                out.append(cell)
+            elif index in text_at and isinstance(value, int):
+                cell = WriteOnlyCell(sheet, value=str(value))
+                cell.data_type = "s"
+                cell.number_format = "@"
                 out.append(cell)
             else:
                 out.append(value)
         sheet.append(out)
+        count += 1
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -90,7 +142,11 @@ class _Echo:
 
 
 def iter_csv(headers: Sequence[str], rows: Iterable[Sequence]):
-    """Yield CSV text in UTF-8 with BOM, which Chinese Excel opens without mojibake."""
+    """Yield CSV text in UTF-8 with BOM, which Chinese Excel opens without mojibake.
+
+    CSV is for other systems: values are written as they are (学号 as digits, dates as
+    ``YYYY-MM-DD``), so Excel, which guesses types, may show a long 学号 as 2.02601E+11.
+    For Excel use the xlsx export."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([safe_text(str(h)) for h in headers])
     for row in rows:

@@ -52,22 +52,23 @@ def campaign_export(request, slug, kind):
         messages.error(request, _("导出格式无效，只支持 xlsx 或 csv。"))
         return redirect("campaign_dashboard", slug=campaign.slug)
     checks = selectors.checks_for(request.user, campaign)
+    stamp = timezone.localtime().strftime("%Y%m%d")
     if kind == "colleges":
         rows = stats.campaign_summary(checks)["colleges"]
         return exports.export_response(
-            fmt, f"{campaign.slug}-各学院完成情况", exports.college_headers(), exports.college_rows(rows)
+            fmt, f"{campaign.name}-各学院完成情况-{stamp}", exports.college_headers(), exports.college_rows(rows)
         )
     if kind == "checks":
         _form, filters = list_filters(request, with_college=True)
         filtered = selectors.checks_filtered(request.user, campaign, filters)
         return exports.export_response(
-            fmt, f"{campaign.slug}-学生名单", exports.CHECK_HEADERS,
+            fmt, f"{campaign.name}-学生名单-{stamp}", exports.CHECK_HEADERS,
             exports.check_rows(filtered.order_by("student__college__code", *LIST_ORDER)),
         )  # fmt: skip
     if kind == "problems":
         problems = checks.filter(status__in=(Check.Status.BLOCKED, Check.Status.MISSING))
         return exports.export_response(
-            fmt, f"{campaign.slug}-无法登录与查无学籍", exports.CHECK_HEADERS,
+            fmt, f"{campaign.name}-无法登录与查无学籍-{stamp}", exports.CHECK_HEADERS,
             exports.check_rows(problems.order_by("student__college__code", *LIST_ORDER)),
         )  # fmt: skip
     messages.error(request, _("没有这种导出。"))
@@ -87,7 +88,7 @@ def college_export(request, slug, code):
     label = "未完成名单" if not filters.get("status") else "学生名单"
     stamp = timezone.localtime().strftime("%Y%m%d")
     return exports.export_response(
-        fmt, f"{college.name}-{label}-{stamp}", exports.CHECK_HEADERS,
+        fmt, f"{campaign.name}-{college.name}-{label}-{stamp}", exports.CHECK_HEADERS,
         exports.check_rows(filtered.order_by(*LIST_ORDER)),
     )  # fmt: skip
 
