@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
+from selfcheck.counters import counts_rebuild
 from selfcheck.models import Bulletin, Campaign, Check, College, CollegeAlias, Gender, Role, Student, User
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -101,6 +102,7 @@ def seed_demo(
             _make_student_batch(rng, colleges, campaign, cohort, start, count, password_hash, today, used_ids)
             made += count
             say(f"students: {made}/{students}")
+        counts_rebuild([campaign.pk])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE selfcheck_student; ANALYZE selfcheck_check; ANALYZE selfcheck_user;")

@@ -157,6 +157,11 @@ def daily_trend(checks: QuerySet[Check], campaign: Campaign, *, total: int, toda
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
+    return trend_points(per_day, campaign, total=total, end=end)
+
+
+def trend_points(per_day: dict, campaign: Campaign, *, total: int, end: date) -> list[dict]:
+    """The daily points from completions per day (see ``daily_trend``)."""
     points = []
     cumulative = sum(n for day, n in per_day.items() if day < campaign.opens_on)
     day = campaign.opens_on

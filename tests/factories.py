@@ -14,6 +14,7 @@ from pathlib import Path
 from django.utils import timezone
 from openpyxl import Workbook
 
+from selfcheck.counters import counts_rebuild, counts_rebuild_for_students
 from selfcheck.demo import resident_id
 from selfcheck.models import Campaign, Check, College, Student
 
@@ -53,8 +54,11 @@ def make_student(
 
 
 def make_check(campaign: Campaign, student: Student, **fields) -> Check:
-    """A check of ``student`` in ``campaign``, carrying the student's college as the services do."""
-    return Check.objects.create(campaign=campaign, student=student, college_id=student.college_id, **fields)
+    """A check of ``student`` in ``campaign``, carrying the student's college and counted
+    on the dashboards, as the services do."""
+    check = Check.objects.create(campaign=campaign, student=student, college_id=student.college_id, **fields)
+    counts_rebuild([campaign.pk])
+    return check
 
 
 def at_hour(day: date, hour: int = 12) -> datetime:
@@ -63,8 +67,10 @@ def at_hour(day: date, hour: int = 12) -> datetime:
 
 
 def set_status(student: Student, status: str, *, completed: datetime | None = None, **fields) -> None:
-    """Put every check of ``student`` in ``status`` directly, as an import would."""
+    """Put every check of ``student`` in ``status`` directly, as an import would (and,
+    like one, recount the dashboards)."""
     Check.objects.filter(student=student).update(status=status, completed_at=completed, **fields)
+    counts_rebuild_for_students([student.pk])
 
 
 def grow_school(campaign: Campaign, college_a: College, college_b: College, n: int) -> None:

@@ -68,8 +68,8 @@ def admin_edit_record(
     if inline_rows:
         changes["inline_rows"] = [None, inline_rows]
     with transaction.atomic():
-        if isinstance(obj, Student) and "college" in changes and not created:
-            student_sync_checks(obj)
+        if isinstance(obj, Student) and {"college", "major", "class_name"} & set(changes) and not created:
+            student_sync_checks(obj)  # also recounts the dashboards of the student's campaigns
             for campaign_id in obj.checks.values_list("campaign_id", flat=True):
                 transaction.on_commit(lambda pk=campaign_id: stats.invalidate(pk))
         if isinstance(obj, Campaign):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from selfcheck import stats
+from selfcheck import counters, stats
 from selfcheck.models import Bulletin, Campaign, Check, Level, Student, User
 from selfcheck.services.audit import audit_record
 
@@ -101,6 +101,7 @@ def campaign_sync_checks(campaign: Campaign) -> int:
         batch_size=5000,
         ignore_conflicts=True,
     )
+    counters.counts_rebuild([campaign.pk])
     transaction.on_commit(lambda: stats.invalidate(campaign.pk))
     return checks.count() - before
 

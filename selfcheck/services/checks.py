@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from selfcheck import stats
+from selfcheck import counters, stats
 from selfcheck.models import Campaign, Check, Role, User
 from selfcheck.services.audit import audit_record
 
@@ -144,6 +144,7 @@ def check_set_status(
     if detail is None:
         detail = locked.detail if status == locked.status else {}
     now = timezone.now()
+    old_status, old_completed_at = locked.status, locked.completed_at
     before = {
         "status": locked.status,
         "source": locked.source,
@@ -171,6 +172,7 @@ def check_set_status(
             "completed_at",
         ]
     )
+    counters.counts_move(locked, old_status=old_status, old_completed_at=old_completed_at)
     after = {"status": status, "source": source, "blocked_reason": blocked_reason, "detail": detail}
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if reason:

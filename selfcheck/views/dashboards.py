@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from selfcheck import roles, selectors, stats
+from selfcheck import counters, roles, selectors, stats
 from selfcheck.charts import college_chart, trend_chart
 from selfcheck.models import Check, Role
 from selfcheck.permissions import role_required
@@ -22,7 +22,7 @@ STAFF = (Role.REGISTRAR, Role.SECRETARY)
 def campaign_dashboard(request, slug):
     campaign = selectors.campaign_for(request.user, slug)
     checks = selectors.checks_for(request.user, campaign)
-    overview = stats.cached(campaign, lambda: stats.campaign_overview(checks, campaign))
+    overview = stats.cached(campaign, lambda: counters.campaign_overview(campaign))
     overall = overview["overall"]
     problems = paginate(
         request,
@@ -53,8 +53,7 @@ def campaign_dashboard(request, slug):
 def college_dashboard(request, slug, code):
     campaign = selectors.campaign_for(request.user, slug)
     college = selectors.college_for(request.user, code)
-    checks = selectors.checks_for(request.user, campaign).filter(college=college)
-    overview = stats.cached(campaign, lambda: stats.college_overview(checks, campaign), college_id=college.pk)
+    overview = stats.cached(campaign, lambda: counters.college_overview(campaign, college), college_id=college.pk)
     counts = overview["counts"]
     form, filters = list_filters(request)
     filtered = selectors.checks_filtered(request.user, campaign, filters, college=college)

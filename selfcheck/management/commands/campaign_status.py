@@ -1,4 +1,9 @@
-"""Completion of one campaign, overall and per college, as the registrar's dashboard shows it."""
+"""Completion of one campaign, overall and per college, as the registrar's dashboard shows it.
+
+``--verify`` recounts from the checks and compares with the counts the dashboards read
+(``CheckCount``): it prints every difference and exits 1 when there is any drift, 0
+otherwise; ``--rebuild`` then replaces the counts with the recount.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import json as jsonlib
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from selfcheck import stats
+from selfcheck import counters, stats
 from selfcheck.models import Campaign, Check, CorrectionRequest
 from selfcheck.selectors.corrections import OPEN_STATES
 
@@ -28,11 +33,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the campaign's slug, e.g. demo")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument(
+            "--verify", action="store_true", help="recount from the checks; exit 1 if the dashboard counts drifted"
+        )
+        parser.add_argument("--rebuild", action="store_true", help="replace the dashboard counts with a recount")
 
-    def handle(self, *args, slug, json: bool = False, **options):
+    def handle(self, *args, slug, json: bool = False, verify: bool = False, rebuild: bool = False, **options):
         campaign = Campaign.objects.filter(slug=slug).first()
         if campaign is None:
             raise CommandError(f"no campaign with slug {slug!r}")
+        if verify or rebuild:
+            return self._verify(campaign, json=json, rebuild=rebuild)
         # The command acts for the registrar office, which sees every check of the campaign.
         summary = stats.campaign_summary(Check.objects.filter(campaign=campaign))
         result = {
@@ -53,6 +64,24 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(result))
             return
         self._table(result)
+
+    def _verify(self, campaign: Campaign, *, json: bool, rebuild: bool) -> None:
+        drift = counters.counts_drift(campaign.pk)
+        if rebuild and drift:
+            counters.counts_rebuild([campaign.pk])
+        if json:
+            self.stdout.write(_dumps({"campaign": campaign.slug, "drift": drift, "rebuilt": bool(rebuild and drift)}))
+        elif drift:
+            for row in drift:
+                self.stdout.write(
+                    f"college {row['college_id']} {row['major']} {row['class_name']} {row['status']} "
+                    f"{row['day'] or '-'}: counted {row['stored']}, checks say {row['actual']}"
+                )
+            self.stdout.write(f"{len(drift)} counts drifted" + ("; rebuilt from the checks" if rebuild else ""))
+        else:
+            self.stdout.write("counts match the checks")
+        if drift and not rebuild:
+            raise CommandError(f"{len(drift)} dashboard counts differ from the checks", returncode=1)
 
     def _table(self, result: dict) -> None:
         statuses = stats.STATUSES
