@@ -33,6 +33,13 @@ def base_url() -> str:
     return url if url.startswith(("postgres://", "postgresql://")) else ""
 
 
+def database_name(suffix: str) -> str:
+    """A throwaway database named after the one DATABASE_URL names, so runs from
+    different checkouts on one server do not drop each other's databases."""
+    base = urlsplit(base_url()).path.lstrip("/") or "selfcheck"
+    return f"{base}_{suffix}"[:63]
+
+
 def child_env(url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(

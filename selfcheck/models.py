@@ -38,7 +38,10 @@ class IdType(models.TextChoices):
     HK_MACAU = "hk_macau", _("港澳居民来往内地通行证")
     TAIWAN = "taiwan", _("台湾居民来往大陆通行证")
     HMT_RESIDENCE = "hmt_residence", _("港澳台居民居住证")
-    PASSPORT = "passport", _("护照")
+    HK_SAR = "hk_sar", _("香港特区护照/身份证明")
+    MACAU_SAR = "macau_sar", _("澳门特区护照/身份证明")
+    PASSPORT = "passport", _("护照")  # foreign students
+    OTHER = "other", _("其他")
 
 
 # College codes appear in URLs, file names and sheet titles: letters, digits, "_" and "-".
@@ -129,6 +132,11 @@ class Student(models.Model):
     status = models.CharField(_("学籍状态"), max_length=16, default="注册学籍")
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     cohort = models.PositiveSmallIntegerField(_("年级"), db_index=True)
+    # Fingerprint of the roster row this record was last written from, valid while
+    # updated_at still equals roster_stamp (any later save moves updated_at); see
+    # selfcheck.services.roster.fingerprint.
+    roster_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
+    roster_stamp = models.DateTimeField(null=True, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -289,6 +297,28 @@ class Check(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in self.DONE
+
+
+class CheckCount(models.Model):
+    """How many checks of a campaign are in one (college, major, class, status, day of
+    completion): what the dashboards count, without reading every check.
+
+    Kept by ``selfcheck.counters``: ``check_set_status`` moves one check in its own
+    transaction; writers of many checks or students rebuild the campaign's counts in
+    theirs. Rows of one key may repeat (two first changes at once): readers sum ``n``.
+    ``campaign_status SLUG --verify`` recounts from the checks and reports any drift.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="+")
+    major = models.CharField(max_length=64, blank=True)
+    class_name = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16)
+    day = models.DateField(null=True, blank=True)  # local day of completion, done statuses only
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "college"])]
 
 
 def private_storage():
@@ -516,6 +546,12 @@ class RosterImport(models.Model):
     preview = models.JSONField(_("预览"), default=dict, blank=True)
     message = models.TextField(_("说明"), blank=True)
     valid_only = models.BooleanField(_("仅导入有效行"), default=False)
+    sheet = models.CharField(_("工作表"), max_length=128, blank=True)
+    sheet_override = models.CharField(_("指定工作表"), max_length=128, blank=True)
+    # Rows outside the campaign's cohort and levels get no Check unless staff include them.
+    include_outside = models.BooleanField(_("包含活动范围外的学生"), default=False)
+    # 学号 whose identity change (another person under the same 学号) staff accepted one by one.
+    accepted_identities = models.JSONField(_("已确认的身份变更"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -13,5 +13,6 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/revalidate/", imports.import_revalidate, name="import_revalidate"),
     path("imports/<int:pk>/colleges/", imports.import_college, name="import_college"),
+    path("imports/<int:pk>/sheet/", imports.import_sheet, name="import_sheet"),
     path("imports/<int:pk>/errors.<str:fmt>", imports.import_errors, name="import_errors"),
 ]

@@ -54,10 +54,26 @@ class ImportUploadForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     valid_only = forms.BooleanField(label=_("只导入有效行（跳过无效行）"), required=False)
+    include_outside = forms.BooleanField(label=_("把活动范围外的学生也纳入本活动"), required=False)
+    # 学号 of the identity changes staff accept, one checkbox each; the service keeps
+    # only those its preview listed.
+    accept_identity = forms.MultipleChoiceField(required=False, choices=())
+
+    def __init__(self, *args, identity_changes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_identity"].choices = [(item["student_no"], item["student_no"]) for item in identity_changes]
 
 
 class RevalidateForm(forms.Form):
     encoding = forms.ChoiceField(label=_("按此编码重新校验"), choices=ENCODING_CHOICES, required=False)
+
+
+class SheetForm(forms.Form):
+    sheet = forms.ChoiceField(label=_("改用工作表"))
+
+    def __init__(self, *args, sheets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(name, name) for name in sheets]
 
 
 class CollegeResolveForm(forms.Form):

@@ -12,14 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from selfcheck import selectors
-from selfcheck.forms.imports import CollegeResolveForm, ConfirmForm, ImportUploadForm, RevalidateForm
-from selfcheck.models import Campaign, Role, RosterImport
+from selfcheck.forms.imports import CollegeResolveForm, ConfirmForm, ImportUploadForm, RevalidateForm, SheetForm
+from selfcheck.models import Campaign, Level, Role, RosterImport
 from selfcheck.permissions import role_required
 from selfcheck.safe_names import content_disposition
 from selfcheck.services import roster
@@ -105,6 +106,9 @@ def import_detail(request, pk: int):
         "warnings": (record.warnings or [])[:ERRORS_SHOWN],
         "warnings_total": preview.get("warnings_total", len(record.warnings or [])),
         "confirm_form": ConfirmForm(),
+        "sheet_form": SheetForm(initial={"sheet": preview.get("sheet")}, sheets=preview.get("sheets", [])),
+        "error_groups": preview.get("error_groups", []),
+        "campaign_levels": _levels(record.campaign),
         "revalidate_form": RevalidateForm(initial={"encoding": record.encoding_override}),
         "is_csv": record.original_name.lower().endswith(".csv"),
         "college_forms": [
@@ -113,6 +117,13 @@ def import_detail(request, pk: int):
         ],
     }
     return render(request, "imports/detail.html", context)
+
+
+def _levels(campaign) -> str:
+    if campaign is None or not campaign.levels:
+        return ""
+    labels = dict(Level.choices)
+    return pgettext("list separator", "、").join(str(labels.get(level, level)) for level in campaign.levels)
 
 
 @role_required(Role.REGISTRAR)
@@ -134,12 +145,14 @@ def import_progress(request, pk: int):
 @require_POST
 def import_confirm(request, pk: int):
     record = _record(request, pk)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(request.POST, identity_changes=(record.preview or {}).get("identity_changes", []))
     form.is_valid()
     try:
         roster.roster_import_confirm(
             record, valid_only=form.cleaned_data.get("valid_only", False), user=request.user,
             queue=tasks.queue_commit, request=request,
+            accepted_identities=form.cleaned_data.get("accept_identity", []),
+            include_outside=form.cleaned_data.get("include_outside", False),
         )  # fmt: skip
     except roster.ConfirmRefused as refused:
         messages.error(request, str(refused))
@@ -154,6 +167,25 @@ def import_revalidate(request, pk: int):
     encoding = form.cleaned_data["encoding"] if form.is_valid() else None
     if not roster.roster_import_revalidate(
         record, encoding_override=encoding, user=request.user, queue=tasks.queue_validation, request=request
+    ):
+        messages.error(request, _("该导入已完成，不能重新校验。"))
+    return redirect("import_detail", pk=record.pk)
+
+
+@role_required(Role.REGISTRAR)
+@require_POST
+def import_sheet(request, pk: int):
+    """Read another sheet of the workbook than the one whose header fitted best."""
+    record = _record(request, pk)
+    form = SheetForm(request.POST, sheets=(record.preview or {}).get("sheets", []))
+    if not form.is_valid():
+        messages.error(request, _("请选择文件中的一个工作表。"))
+    elif not roster.roster_import_revalidate(
+        record,
+        sheet_override=form.cleaned_data["sheet"],
+        user=request.user,
+        queue=tasks.queue_validation,
+        request=request,
     ):
         messages.error(request, _("该导入已完成，不能重新校验。"))
     return redirect("import_detail", pk=record.pk)
@@ -199,7 +231,9 @@ def import_errors(request, pk: int, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     rows = ([e.get("row"), e.get("column"), e.get("message")] for e in record.errors or [])
-    return export_response(fmt, f"导入错误-{record.pk}", ["行号", "列", "问题"], rows)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    name = f"{record.campaign.name}-" if record.campaign else ""
+    return export_response(fmt, f"{name}导入错误-{record.pk}-{stamp}", ["行号", "列", "问题"], rows)
 
 
 @role_required(Role.REGISTRAR)

@@ -12,7 +12,9 @@ from selfcheck.models import Check, RosterImport, Student
 from tests.factories import HEADER, student, table, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
-KEYS = {"committed", "created", "updated", "unchanged", "invalid", "errors", "encoding", "header_row"}
+KEYS = {"committed", "created", "updated", "unchanged", "invalid", "errors", "encoding", "header_row", "sheet",
+        "identity_changes", "outside_campaign"}  # fmt: skip
+NOTHING_OUTSIDE = {"rows": 0, "included": False, "groups": []}
 
 
 def command(*args) -> tuple[int, dict | str, str]:
@@ -32,7 +34,8 @@ def test_json_output_is_exactly_one_object_and_a_commit_exits_0(tmp_path, campai
     assert status == 0
     assert set(result) == KEYS
     assert result == {"committed": True, "created": 2, "updated": 0, "unchanged": 0, "invalid": 0, "errors": [],
-                      "encoding": "", "header_row": 1}  # fmt: skip
+                      "encoding": "", "header_row": 1, "sheet": "Sheet", "identity_changes": [],
+                      "outside_campaign": NOTHING_OUTSIDE}  # fmt: skip
     assert Student.objects.count() == 2 and Check.objects.count() == 2
     assert RosterImport.objects.get().state == RosterImport.State.COMMITTED
     status, again, _ = command(str(path), "--campaign", campaign.slug, "--json")

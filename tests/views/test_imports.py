@@ -35,7 +35,7 @@ def xlsx_upload(tmp_path, rows, name="roster.xlsx"):
 
 
 GETS = ["import_list", "import_detail", "import_progress", "import_errors", "import_template"]
-POSTS = ["import_upload", "import_confirm", "import_revalidate", "import_college"]
+POSTS = ["import_upload", "import_confirm", "import_revalidate", "import_college", "import_sheet"]
 
 
 def url(name, record):

@@ -2,9 +2,12 @@
 
 Run as ``python -I _sheet_child.py PATH MAX_ROWS MAX_COLUMNS MEMORY_BYTES CPU_SECONDS``.
 It imports nothing but the standard library and python_calamine, caps its own
-address space and CPU time, and writes length-prefixed ``marshal`` frames to stdout:
+address space and CPU time, reads one ``marshal`` frame from stdin
+``{"sheet": name or None, "keys": [folded header spellings], "minimum": n, "scan": rows}``
+and writes length-prefixed ``marshal`` frames to stdout:
 
-    ("meta", {"sheet": str, "rows": int, "columns": int, "col_offset": int, "merged": [...]})
+    ("meta", {"sheet": str, "sheets": [(name, score), ...], "rows": int, "columns": int,
+              "col_offset": int, "merged": [...]})
     ("rows", [[cell, ...], ...])        # repeated; dates arrive as ISO strings
     ("end", rows_sent)
     ("error", code, detail)             # instead of the rest
@@ -14,10 +17,13 @@ one in XFD1048576 makes it ask for hundreds of gigabytes and abort the process.
 Here that kills only this child, and the parent refuses the file.
 """
 
+import itertools
 import marshal
+import re
 import resource
 import struct
 import sys
+import unicodedata
 
 _PLAIN = {str, float, int, bool}
 
@@ -36,21 +42,73 @@ def _other(value):
     return str(value)
 
 
-def _pick_sheet(workbook, python_calamine):
-    """The first visible worksheet with data; hidden ones only when no visible one has any."""
+_NOTE = re.compile(r"[(\[【（][^()\[\]【】（）]*[)\]】）]$")
+_DROP = re.compile(r"[\s_\-*:：#]+")
+
+
+def _fold(value) -> str:
+    """Roughly ``headers.header_key``: enough to score a sheet; the parent maps the header."""
+    text = unicodedata.normalize("NFKC", value).strip() if value.__class__ is str else ""
+    if len(text) > 2:
+        text = _NOTE.sub("", text)
+    return _DROP.sub("", text).lower()
+
+
+def _score(sheet, keys, scan: int) -> int:
+    """The most known column names on any of the sheet's first ``scan`` rows."""
+    best = 0
+    for row in itertools.islice(sheet.iter_rows(), scan):
+        found = {_fold(cell) for cell in row if cell.__class__ is str and cell} & keys
+        best = max(best, len(found))
+    return best
+
+
+def _pick_sheet(workbook, python_calamine, wanted: dict):
+    """The sheet asked for by name; otherwise the visible worksheet whose header names
+    the most known columns (the first one on a tie). Hidden sheets are skipped unless
+    no visible one has data. Returns (sheet or None, [(name, score)] of the visible ones)."""
     metadata = list(workbook.sheets_metadata)
     visible = python_calamine.SheetVisibleEnum.Visible
     worksheet = python_calamine.SheetTypeEnum.WorkSheet
-    order = [i for i, m in enumerate(metadata) if m.visible == visible and m.typ == worksheet]
-    order += [i for i, m in enumerate(metadata) if i not in order]
-    first = None
-    for index in order[:20]:
+    shown = [i for i, m in enumerate(metadata) if m.visible == visible and m.typ == worksheet]
+    if wanted.get("sheet") is not None:
+        names = [m.name for m in metadata]
+        if wanted["sheet"] not in names:
+            return None, [(metadata[i].name, -1) for i in shown]
+        sheet = workbook.get_sheet_by_name(wanted["sheet"])
+        return sheet, [(metadata[i].name, -1) for i in shown]
+    keys = set(wanted.get("keys") or ())
+    scan = int(wanted.get("scan") or 30)
+    scores = []
+    best = first = None
+    best_score = 0
+    for index in shown[:20]:
         sheet = workbook.get_sheet_by_index(index)
-        if first is None:
+        has_data = sheet.end is not None and sheet.height > 0
+        score = _score(sheet, keys, scan) if has_data and keys else 0
+        scores.append((metadata[index].name, score))
+        if has_data and first is None:
             first = sheet
+        if score > best_score:
+            best, best_score = sheet, score
+        del sheet
+    if best is not None and best_score >= int(wanted.get("minimum") or 1):
+        return best, scores
+    if first is not None:
+        return first, scores
+    for index in [i for i in range(len(metadata)) if i not in shown][:20]:
+        sheet = workbook.get_sheet_by_index(index)
         if sheet.end is not None and sheet.height > 0:
-            return sheet
-    return first
+            return sheet, scores
+    return (workbook.get_sheet_by_index(shown[0]) if shown else None), scores
+
+
+def _read_wanted(stream) -> dict:
+    header = stream.read(4)
+    if len(header) < 4:
+        return {}
+    (size,) = struct.unpack("<I", header)
+    return marshal.loads(stream.read(size))
 
 
 def main(argv) -> int:
@@ -60,10 +118,14 @@ def main(argv) -> int:
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
     out = sys.stdout.buffer
     try:
+        wanted = _read_wanted(sys.stdin.buffer)
+    except (ValueError, EOFError, TypeError):
+        wanted = {}
+    try:
         import python_calamine
 
         workbook = python_calamine.CalamineWorkbook.from_path(path)
-        sheet = _pick_sheet(workbook, python_calamine)
+        sheet, scores = _pick_sheet(workbook, python_calamine, wanted)
     except MemoryError:
         _send(out, ("error", "memory", ""))
         return 3
@@ -71,6 +133,9 @@ def main(argv) -> int:
         code = "password" if type(exc).__name__ == "PasswordError" else "unreadable"
         _send(out, ("error", code, f"{type(exc).__name__}: {exc}"[:500]))
         return 3
+    if sheet is None and wanted.get("sheet") is not None:
+        _send(out, ("error", "no_sheet", "\t".join(name for name, _ in scores)))
+        return 0
     if sheet is None or sheet.end is None:
         _send(out, ("error", "empty", ""))
         return 0
@@ -91,7 +156,14 @@ def main(argv) -> int:
         out,
         (
             "meta",
-            {"sheet": sheet.name, "rows": rows, "columns": columns, "col_offset": sheet.start[1], "merged": merged},
+            {
+                "sheet": sheet.name,
+                "sheets": scores,
+                "rows": rows,
+                "columns": columns,
+                "col_offset": sheet.start[1],
+                "merged": merged,
+            },
         ),
     )
     plain = _PLAIN

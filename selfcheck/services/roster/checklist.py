@@ -7,6 +7,7 @@ and "no record" alone, since they say why the student has not checked.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -18,6 +19,7 @@ from selfcheck.models import Campaign, Check, User
 from selfcheck.services.roster import limits
 from selfcheck.services.roster import normalize as n
 from selfcheck.services.roster.commit import copy_available, pg_update_from
+from selfcheck.services.roster.fit import outside_campaign
 from selfcheck.services.roster.headers import CHECKLIST_COLUMNS, HeaderMap, find_header, missing_columns, refuse_missing
 from selfcheck.services.roster.problems import FileRefused, ProblemList, RowProblem
 from selfcheck.services.roster.readers import Table, non_blank_rows
@@ -83,6 +85,9 @@ class ChecklistPlan:
     parsed: ParsedChecklist
     changes: list[CheckChange] = field(default_factory=list)
     unchanged: int = 0
+    # Rows whose student is outside the campaign's cohort/levels: (cohort, level) -> rows.
+    outside: Counter = field(default_factory=Counter)
+    include_outside: bool = False
 
     @property
     def invalid(self) -> int:
@@ -184,13 +189,22 @@ def parse_checklist(table: Table, *, progress: Callable[[int], None] | None = No
     return parsed
 
 
-def compare_checklist(parsed: ParsedChecklist, campaign: Campaign) -> ChecklistPlan:
-    """Find each row's Check in the campaign and what would change."""
-    plan = ChecklistPlan(parsed=parsed)
+def compare_checklist(parsed: ParsedChecklist, campaign: Campaign, *, include_outside: bool = False) -> ChecklistPlan:
+    """Find each row's Check in the campaign and what would change; rows of students
+    outside the campaign's cohort and levels change nothing unless ``include_outside``."""
+    plan = ChecklistPlan(parsed=parsed, include_outside=include_outside)
     by_no: dict[str, tuple] = {}
     by_id: dict[str, tuple] = {}
     checks = Check.objects.filter(campaign=campaign).values_list(
-        "pk", "status", "completed_at", "blocked_reason", "student__student_no", "student__id_number", "student__name"
+        "pk",
+        "status",
+        "completed_at",
+        "blocked_reason",
+        "student__student_no",
+        "student__id_number",
+        "student__name",
+        "student__cohort",
+        "student__level",
     )
     for row in checks:
         by_no[row[4]] = row
@@ -209,7 +223,11 @@ def compare_checklist(parsed: ParsedChecklist, campaign: Campaign) -> ChecklistP
             parsed.invalid_rows.add(item.row)
             continue
         kept.append(item)
-        pk, old, completed_at, blocked_reason, student_no, _, name = found
+        pk, old, completed_at, blocked_reason, student_no, _, name, cohort, level = found
+        if outside_campaign(campaign, cohort, level):
+            plan.outside[(cohort, level)] += 1
+            if not include_outside:
+                continue
         new = item.status
         if new == S.PENDING and old in (S.BLOCKED, S.MISSING):
             new = old

@@ -70,3 +70,41 @@ def roster_college_create(*, code: str, name: str, user: User | None, request=No
     except IntegrityError:
         raise CollegeMappingError(f"学院代码“{code}”已被使用。") from None
     return college
+
+
+def parse_college_mapping(text: str) -> tuple[str, str]:
+    """``名称=代码`` as the command line takes it."""
+    name, sep, code = text.partition("=")
+    name, code = clean(name), clean(code)
+    if not sep or not name or not code:
+        raise CollegeMappingError(f"学院对应应写成“名称=代码”：{text}")
+    return name, code
+
+
+def roster_colleges_apply(mappings: list[tuple[str, str]], *, create: bool, user: User | None) -> list[str]:
+    """What the preview's college form does, for many names at once (the command line).
+
+    Each ``(name, code)``: when ``code`` is an existing college's code (or name) the name
+    becomes another spelling of it; otherwise, with ``create``, a new college ``code``
+    named ``name``. Returns what was done, one line each. Side effects: CollegeAlias or
+    College rows and one audit event each.
+    """
+    done = []
+    for name, code in mappings:
+        index = college_index()
+        target = College.objects.filter(code=code).first() or College.objects.filter(name=code).first()
+        if fold(name) in index:
+            if target is not None and index[fold(name)] == target.pk:
+                continue
+            if target is None and create and College.objects.filter(pk=index[fold(name)], code=code).exists():
+                continue
+            raise CollegeMappingError(f"“{name}”已经对应到另一个学院。")
+        if target is not None:
+            roster_college_map(name=name, college=target, user=user)
+            done.append(f"{name} → {target.code} {target.name}")
+        elif create:
+            college = roster_college_create(code=code, name=name, user=user)
+            done.append(f"{name}：新建学院 {college.code}")
+        else:
+            raise CollegeMappingError(f"没有代码为“{code}”的学院；要新建它请加上 --create-colleges。")
+    return done

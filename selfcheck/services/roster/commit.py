@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import F, Model
 
 from selfcheck.models import Campaign, Check, College, RosterImport, Student, StudentChange, User
 from selfcheck.services.roster.validate import FIELDS, RosterPlan
 from selfcheck.services.students import students_sync_checks
 
 BATCH = 5000
-_DEFAULTS = {name: Student._meta.get_field(name).get_default() for name in FIELDS}
+WRITTEN = (*FIELDS, "roster_digest")  # roster_stamp is set to updated_at beside them
+_DEFAULTS = {name: Student._meta.get_field(name).get_default() for name in WRITTEN}
 
 
 @dataclass
@@ -47,11 +48,14 @@ def write_roster(
     if creates:
         (_copy_students if fast else _bulk_create_students)(creates, now)
     if plan.changes:
+        # accepted identity changes are ordinary changes by now (audited by the caller)
         (_copy_changes if fast else _bulk_update_changes)(plan, now)
         _record_history(plan, now, by, roster_import)
         if any("college_id" in change.values or "college" in change.values for change in plan.changes):
             students_sync_checks()
-    student_nos = [record["student_no"] for record in plan.parsed.rows.values()]
+    if plan.digest_updates:
+        _write_digests(plan.digest_updates, fast)
+    student_nos = plan.check_student_nos()
     checks = _ensure_checks(campaign, student_nos, now) if fast else _bulk_checks(plan, campaign, creates, now)
     return Written(created=len(creates), updated=len(plan.changes), checks_created=checks)
 
@@ -152,10 +156,10 @@ def _columns(model: type[Model], names) -> list[str]:
 
 
 def _copy_students(creates: list[dict], now: datetime) -> None:
-    names = ["student_no", *FIELDS]
-    columns = _columns(Student, names) + ["created_at", "updated_at"]
+    names = ["student_no", *WRITTEN]
+    columns = _columns(Student, names) + ["created_at", "updated_at", "roster_stamp"]
     stamp = now.isoformat()
-    rows = ([record[name] for name in names] + [stamp, stamp] for record in creates)
+    rows = ([record[name] for name in names] + [stamp, stamp, stamp] for record in creates)
     copy_rows(Student._meta.db_table, columns, rows)
 
 
@@ -219,6 +223,22 @@ def _ensure_checks(campaign: Campaign, student_nos: list[str], now: datetime) ->
         return cursor.rowcount
 
 
+def _write_digests(updates: list[tuple[int, str]], fast: bool) -> None:
+    """Remember each row's fingerprint on its student, stamped with the record's
+    ``updated_at`` as it stands after this import (see ``fingerprint``)."""
+    if fast:
+        pg_update_from(Student, updates, ["roster_digest"], nulls_keep=False)
+    else:
+        Student.objects.bulk_update([Student(pk=pk, roster_digest=digest) for pk, digest in updates],
+                                    ["roster_digest"], batch_size=1000)  # fmt: skip
+    _stamp([pk for pk, _ in updates])
+
+
+def _stamp(ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        Student.objects.filter(pk__in=ids[start : start + BATCH]).update(roster_stamp=F("updated_at"))
+
+
 # --- any database -----------------------------------------------------------------------------------
 
 
@@ -227,6 +247,9 @@ def _bulk_create_students(creates: list[dict], now: datetime) -> None:
     created = Student.objects.bulk_create(students, batch_size=BATCH)
     for record, student in zip(creates, created, strict=True):
         record["pk"] = student.pk
+    nos = [record["student_no"] for record in creates]
+    for start in range(0, len(nos), BATCH):  # updated_at is auto_now: stamp what was stored
+        Student.objects.filter(student_no__in=nos[start : start + BATCH]).update(roster_stamp=F("updated_at"))
 
 
 def _bulk_update_changes(plan: RosterPlan, now: datetime) -> None:
@@ -245,9 +268,12 @@ def _bulk_checks(plan: RosterPlan, campaign: Campaign, creates: list[dict], now:
             Student.objects.filter(student_no__in=[r["student_no"] for r in creates]).values_list("student_no", "pk")
         )
         ids = [by_no[record["student_no"]] for record in creates]
-    ids += [change.student_id for change in plan.changes]
-    ids += plan.unchanged_ids
+    ids = [pk for pk, record in zip(ids, creates, strict=True) if record["student_no"] not in plan.no_check_nos]
+    ids += [change.student_id for change in plan.changes if change.student_no not in plan.no_check_nos]
+    ids += [pk for pk, student_no in plan.unchanged if student_no not in plan.no_check_nos]
     missing = [pk for pk in ids if pk not in plan.with_check]
+    if not missing:
+        return 0
     colleges = dict(Student.objects.values_list("pk", "college_id"))
     Check.objects.bulk_create(
         [Check(campaign=campaign, student_id=pk, college_id=colleges[pk], created_at=now) for pk in missing],

@@ -1,9 +1,12 @@
 """Compare parsed roster rows with the database: new, changed (field by field) and
-unchanged students, plus the errors only the database can reveal (an ID number that
+unchanged students, another person under an existing 学号 (``identity``), rows outside
+the campaign (``fit``), plus the errors only the database can reveal (an ID number that
 belongs to someone else)."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +14,8 @@ from django.db import connection
 
 from selfcheck.models import Campaign, Check, Student
 from selfcheck.services.roster import limits
+from selfcheck.services.roster.fit import outside_campaign
+from selfcheck.services.roster.identity import IdentityChange, identity_differences, is_identity_change
 from selfcheck.services.roster.problems import RowProblem
 from selfcheck.services.roster.validate import CHUNK, FIELDS, Change, ParsedRoster, RosterPlan
 
@@ -26,7 +31,7 @@ def _existing_students(student_nos: list[str]) -> dict[str, dict]:
     PostgreSQL takes the whole list as one array parameter and its driver already
     returns dates and decimals; elsewhere the ORM in chunks (SQLite caps parameters).
     """
-    names = ["pk", "student_no", *FIELDS]
+    names = ["pk", "student_no", *FIELDS, "roster_digest", "roster_stamp", "updated_at"]
     if connection.vendor == "postgresql":
         columns = ", ".join(connection.ops.quote_name(Student._meta.get_field(name).column) for name in names[1:])
         with connection.cursor() as cursor:
@@ -70,10 +75,19 @@ def _campaign_students(campaign: Campaign):
         return cursor.fetchall()
 
 
-def compare_roster(parsed: ParsedRoster, campaign: Campaign) -> RosterPlan:
-    """Sort the valid rows into new / changed / unchanged against the stored students."""
-    plan = RosterPlan(parsed=parsed)
+def compare_roster(
+    parsed: ParsedRoster, campaign: Campaign, *, accepted: frozenset[str] | bool = frozenset(),
+    include_outside: bool = False,
+) -> RosterPlan:  # fmt: skip
+    """Sort the valid rows into new / changed / unchanged / identity changes against the
+    stored students, and note the rows outside the campaign's cohort and levels.
+
+    ``accepted`` holds the 学号 whose identity change staff accepted (True: all of them).
+    """
+    plan = RosterPlan(parsed=parsed, include_outside=include_outside)
+    _compare_fast(plan, campaign)
     records = parsed.rows
+    digests = parsed.digests
     existing = _existing_students([record["student_no"] for record in records.values()])
     others = [(number, parsed.identities[number]) for number in parsed.invalid_rows if number in parsed.identities]
     owners = _id_owners([record["id_number"] for record in records.values()] + [pair[1] for _, pair in others])
@@ -84,6 +98,7 @@ def compare_roster(parsed: ParsedRoster, campaign: Campaign) -> RosterPlan:
             parsed.errors.append(
                 RowProblem(number, id_title, f"证件号码已属于另一名学生（学号 {owner[0]}，{owner[1]}）")
             )
+    getters: dict[tuple, Callable] = {}
     for number, record in list(records.items()):
         owner = owners.get(record["id_number"])
         if owner is not None and owner[0] != record["student_no"]:
@@ -91,13 +106,41 @@ def compare_roster(parsed: ParsedRoster, campaign: Campaign) -> RosterPlan:
             continue
         current = existing.get(record["student_no"])
         if current is None:
+            _note_fit(plan, campaign, record, current)
+            record["roster_digest"] = digests.get(number, "")
             plan.creates.append(record)
+            continue
+        differences = identity_differences(record, current)
+        identity = None
+        if is_identity_change(differences):
+            identity = IdentityChange(
+                row=number, student_id=current["pk"], student_no=record["student_no"], fields=differences,
+                old={key: current[key] for key in differences}, new={key: record[key] for key in differences},
+                accepted=accepted is True or (accepted is not False and record["student_no"] in accepted),
+            )  # fmt: skip
+            plan.identity_changes.append(identity)
+            if not identity.accepted:
+                continue
+        _note_fit(plan, campaign, record, current)
+        digest = digests.get(number, "")
+        stale = current["roster_digest"] != digest or current["roster_stamp"] != current["updated_at"]
+        keys = tuple(record)
+        getter = getters.get(keys)
+        if getter is None:
+            getter = getters[keys] = operator.itemgetter(*keys)
+        if getter(record) == getter(current):  # one C-level comparison for the common, unchanged row
+            plan.unchanged_ids.append(current["pk"])
+            plan.unchanged_nos.append(record["student_no"])
+            if stale:
+                plan.digest_updates.append((current["pk"], digest))
             continue
         values, old = {}, {}
         for key, value in record.items():
             if key != "student_no" and current[key] != value:
                 values[key] = value
                 old[key] = current[key]
+        if values or stale:  # a written change moves updated_at: stamp the fingerprint again
+            plan.digest_updates.append((current["pk"], digest))
         if values:
             plan.changes.append(
                 Change(row=number, student_id=current["pk"], student_no=record["student_no"],
@@ -105,6 +148,7 @@ def compare_roster(parsed: ParsedRoster, campaign: Campaign) -> RosterPlan:
             )  # fmt: skip
         else:
             plan.unchanged_ids.append(current["pk"])
+            plan.unchanged_nos.append(record["student_no"])
     in_file = parsed.file_student_nos
     for student_id, student_no, name in _campaign_students(campaign):
         plan.with_check.add(student_id)
@@ -114,6 +158,51 @@ def compare_roster(parsed: ParsedRoster, campaign: Campaign) -> RosterPlan:
                 plan.missing_sample.append({"student_no": student_no, "name": name})
     plan.missing_sample.sort(key=lambda item: item["student_no"])
     return plan
+
+
+def _compare_fast(plan: RosterPlan, campaign: Campaign) -> None:
+    """Rows whose fingerprint a student held when the file was read: unchanged if it
+    still does (one query for all of them), otherwise reported for a fresh check."""
+    parsed = plan.parsed
+    if not parsed.fast:
+        return
+    found = {
+        row[1]: row
+        for row in _select_by_student_no(["id", "student_no", "roster_digest", "cohort", "level", "updated_at",
+                                          "roster_stamp"], [no for no, _ in parsed.fast.values()])
+    }  # fmt: skip
+    title = parsed.header.title("student_no")
+    for number, (student_no, digest) in list(parsed.fast.items()):
+        row = found.get(student_no)
+        if row is None or row[2] != digest or row[5] != row[6]:
+            parsed.reject(number, title, "该学生的信息在读取文件后有变化，请重新校验")
+            continue
+        _note_fit(plan, campaign, {"student_no": student_no}, {"cohort": row[3], "level": row[4]})
+        plan.unchanged_ids.append(row[0])
+        plan.unchanged_nos.append(student_no)
+
+
+def _select_by_student_no(columns: list[str], student_nos: list[str]) -> list[tuple]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {Student._meta.db_table} WHERE student_no = ANY(%s)", [student_nos]
+            )
+            return cursor.fetchall()
+    names = ["pk" if column == "id" else column for column in columns]
+    found = []
+    for chunk in _chunks(student_nos):
+        found.extend(Student.objects.filter(student_no__in=chunk).values_list(*names))
+    return found
+
+
+def _note_fit(plan: RosterPlan, campaign: Campaign, record: dict, current: dict | None) -> None:
+    cohort = record.get("cohort", current["cohort"] if current else None)
+    level = record.get("level", current["level"] if current else None)
+    if outside_campaign(campaign, cohort, level):
+        plan.outside[(cohort, level)] += 1
+        if not plan.include_outside:
+            plan.no_check_nos.add(record["student_no"])
 
 
 def display(value) -> str:

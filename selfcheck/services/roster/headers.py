@@ -81,6 +81,11 @@ def _alias_index(columns) -> dict[str, str]:
     return index
 
 
+def header_keys(columns) -> tuple[str, ...]:
+    """Every accepted spelling of the columns, folded: what the sheet reader scores sheets by."""
+    return tuple(_alias_index(columns))
+
+
 @dataclass
 class HeaderMap:
     row: int
@@ -89,6 +94,7 @@ class HeaderMap:
     raw_titles: dict[str, object] = field(default_factory=dict)  # field key -> the header cell untouched
     ignored: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cells: list = field(default_factory=list)  # the header row as read
 
     def title(self, key: str) -> str:
         return self.titles.get(key, key)
@@ -107,7 +113,7 @@ def find_header(rows: Iterator[tuple[int, list]], columns, *, minimum: int) -> H
         if sum(1 for key in set(keys) if key) >= minimum:
             positions: dict[str, int] = {}
             titles: dict[str, str] = {}
-            header = HeaderMap(row=number, positions=positions, titles=titles)
+            header = HeaderMap(row=number, positions=positions, titles=titles, cells=list(row))
             for position, (cell, key) in enumerate(zip(row, keys, strict=True)):
                 title = clean(cell) if cell not in ("", None) else ""
                 if key is None:
@@ -126,7 +132,7 @@ def find_header(rows: Iterator[tuple[int, list]], columns, *, minimum: int) -> H
             break
     wanted = "、".join(column.label for column in columns if column.required) or "学号"
     raise FileRefused(
-        f"未找到表头行：前 {limits.HEADER_SCAN_ROWS} 行中没有一行包含{wanted}等列名。请确认上传的是名册文件，且列名在第一个工作表中。"
+        f"未找到表头行：前 {limits.HEADER_SCAN_ROWS} 行中没有一行包含{wanted}等列名。请确认上传的是名册文件，且列名在一个未隐藏的工作表中。"
     )
 
 

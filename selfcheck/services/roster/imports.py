@@ -90,22 +90,27 @@ def roster_import_validate(record: RosterImport) -> str:
 
 
 def roster_import_revalidate(
-    record: RosterImport, *, queue: Queue, encoding_override: str | None = None, user=None, request=None
-) -> bool:
-    """Check the file again (another encoding, colleges just mapped); False once committed.
+    record: RosterImport, *, queue: Queue, encoding_override: str | None = None, sheet_override: str | None = None,
+    user=None, request=None,
+) -> bool:  # fmt: skip
+    """Check the file again (another encoding or sheet, colleges just mapped); False once committed.
 
     Side effects: state back to ``uploaded``, ``queue(pk)`` (validation) after commit.
     """
     changes = {"progress": 0}
     if encoding_override is not None:
         changes["encoding_override"] = encoding_override
+    if sheet_override is not None:
+        changes["sheet_override"] = sheet_override[:128]
     with transaction.atomic():
         if not states.claim(record.pk, "revalidate", S.UPLOADED, **changes):
             return False
         if user is not None:
             encoding = changes.get("encoding_override", record.encoding_override)
+            sheet = changes.get("sheet_override", record.sheet_override)
             audit_record(actor=user, action="roster_import.revalidate", target=record, request=request,
-                         changes={"encoding_override": [record.encoding_override, encoding]})  # fmt: skip
+                         changes={"encoding_override": [record.encoding_override, encoding],
+                                  "sheet_override": [record.sheet_override, sheet]})  # fmt: skip
         transaction.on_commit(lambda: queue(record.pk))
     return True
 
@@ -115,10 +120,13 @@ class ConfirmRefused(ValueError):
 
 
 def roster_import_confirm(
-    record: RosterImport, *, valid_only: bool, user: User | None, queue: Queue, request=None
-) -> None:
+    record: RosterImport, *, valid_only: bool, user: User | None, queue: Queue, request=None,
+    accepted_identities: list[str] | tuple = (), include_outside: bool = False,
+) -> None:  # fmt: skip
     """Staff confirm a validated preview: claim it for commit and queue the commit.
 
+    ``accepted_identities`` are the 学号 of identity changes staff accepted one by one
+    (others are not written); ``include_outside`` gives rows outside the campaign a Check.
     Refuses when rows are invalid and staff did not choose to import only valid rows.
     Side effects: state ``committing``, an audit event, ``queue(pk)`` (commit) after commit.
     """
@@ -126,11 +134,15 @@ def roster_import_confirm(
         raise ConfirmRefused("只有校验完成的导入才能确认。")
     if record.invalid_count and not valid_only:
         raise ConfirmRefused(f"有 {record.invalid_count} 行数据无效。请修正后重新上传，或勾选“只导入有效行”。")
+    listed = {item["student_no"] for item in (record.preview or {}).get("identity_changes", [])}
+    accepted = sorted(set(accepted_identities) & listed)
     with transaction.atomic():
-        if not states.claim(record.pk, "confirm", S.COMMITTING, valid_only=valid_only, progress=0):
+        if not states.claim(record.pk, "confirm", S.COMMITTING, valid_only=valid_only, progress=0,
+                            accepted_identities=accepted, include_outside=include_outside):  # fmt: skip
             raise ConfirmRefused("该导入已被确认或正在重新校验。")
         audit_record(actor=user, action="roster_import.confirm", target=record, request=request,
-                     changes={"valid_only": [None, valid_only]})  # fmt: skip
+                     changes={"valid_only": [None, valid_only], "accepted_identities": [None, accepted],
+                              "include_outside": [None, include_outside]})  # fmt: skip
         transaction.on_commit(lambda: queue(record.pk))
 
 
@@ -163,7 +175,8 @@ def roster_import_commit(record: RosterImport) -> str:
             )
             if not states.can("commit", locked.state):
                 return "skipped"
-            plan = compare(parsed, locked.kind, locked.campaign)
+            plan = compare(parsed, locked.kind, locked.campaign, accepted=frozenset(locked.accepted_identities),
+                           include_outside=locked.include_outside)  # fmt: skip
             outcome = outcome_of(plan, locked.kind)
             if outcome.invalid and not locked.valid_only:
                 for name, value in outcome_fields(outcome).items():

@@ -30,6 +30,10 @@ MAX_PROBLEMS = 50_000
 MAX_STORED_PROBLEMS = 20_000
 # Field-by-field differences and missing students kept for the preview.
 PREVIEW_SAMPLE = 200
+# Identity changes are accepted one by one, so the preview lists this many of them.
+IDENTITY_SHOWN = 1000
+# Groups of identical problems kept for the preview (each with its first rows).
+GROUPS_SHOWN = 200
 
 # Rows between two progress updates.
 PROGRESS_EVERY = 5_000

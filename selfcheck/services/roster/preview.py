@@ -9,6 +9,8 @@ from selfcheck.masking import mask_id_number
 from selfcheck.models import Check, College, RosterImport, Student
 from selfcheck.services.roster import limits
 from selfcheck.services.roster.compare import display
+from selfcheck.services.roster.fit import fit_groups
+from selfcheck.services.roster.grouping import group_problems
 from selfcheck.services.roster.headers import CHECKLIST_COLUMNS
 from selfcheck.services.roster.problems import FileRefused, RowProblem
 from selfcheck.services.roster.readers import encoding_label
@@ -36,6 +38,13 @@ class Outcome:
     header_row: int | None = None
     refused: str = ""  # the whole file was refused, and why
     preview: dict = field(default_factory=dict)
+    identity_changes: list = field(default_factory=list)  # IdentityChange, accepted or held back
+    outside: list[dict] = field(default_factory=list)  # fit_groups of rows outside the campaign
+    include_outside: bool = False
+
+    @property
+    def identity_held(self) -> list:
+        return [change for change in self.identity_changes if not change.accepted]
 
     def as_json(self) -> dict:
         """The command line's stable contract."""
@@ -48,6 +57,13 @@ class Outcome:
             "errors": [problem.as_dict() for problem in self.errors],
             "encoding": self.encoding,
             "header_row": self.header_row,
+            "sheet": self.preview.get("sheet", ""),
+            "identity_changes": [change.as_json() for change in self.identity_held],
+            "outside_campaign": {
+                "rows": sum(group["count"] for group in self.outside),
+                "included": self.include_outside,
+                "groups": [{"cohort": g["cohort"], "level": g["level"], "count": g["count"]} for g in self.outside],
+            },
         }
 
 
@@ -69,12 +85,26 @@ def outcome_of(plan, kind: str) -> Outcome:
         "errors_total": parsed.errors.total,
         "warnings_total": parsed.warnings.total,
     }
+    for name, problems in (("error_groups", parsed.errors), ("warning_groups", parsed.warnings)):
+        groups = group_problems(problems)
+        preview[name], preview[f"{name}_total"] = groups[: limits.GROUPS_SHOWN], len(groups)
+    outcome.outside, outcome.include_outside = fit_groups(plan.outside), plan.include_outside
+    preview.update(sheet=getattr(parsed, "sheet", ""), sheets=[name for name, _ in getattr(parsed, "sheets", ())])
+    preview.update(outside=outcome.outside, outside_total=sum(plan.outside.values()))
     if kind == KIND_ROSTER:
         outcome.created = len(plan.creates)
         outcome.updated = len(plan.changes)
         outcome.unchanged = len(plan.unchanged_ids)
         fields = Counter(name for change in plan.changes for name in change.values)
         shown = _Shown(college_names="college_id" in fields)
+        outcome.identity_changes = plan.identity_changes
+        preview["identity_changes"] = [
+            {"row": c.row, "student_no": c.student_no, "accepted": c.accepted,
+             "fields": [{"label": LABELS.get(k, k), "old": shown.masked(k, c.old[k]), "new": shown.masked(k, c.new[k])}
+                        for k in c.fields]}
+            for c in plan.identity_changes[: limits.IDENTITY_SHOWN]
+        ]  # fmt: skip
+        preview["identity_total"] = len(plan.identity_changes)
         preview.update(
             changes=[
                 {
@@ -138,11 +168,16 @@ class _Shown:
             return str(self.choices[key].get(value, value))
         return display(value)
 
+    def masked(self, key: str, value) -> str:
+        """As shown, with ID numbers masked but for the last four characters."""
+        return mask_id_number(display(value)) if key == "id_number" else self(key, value)
+
 
 def refused_outcome(kind: str, refused: FileRefused) -> Outcome:
+    sheet, sheets = getattr(refused, "sheet", ""), getattr(refused, "sheets", [])
     return Outcome(
         kind=kind, refused=refused.message, errors=list(refused.problems), encoding=refused.encoding,
-        header_row=refused.header_row,
+        header_row=refused.header_row, preview={"sheet": sheet, "sheets": [name for name, _ in sheets]} if sheet else {},
     )  # fmt: skip
 
 
@@ -163,11 +198,12 @@ def store_outcome(record: RosterImport, outcome: Outcome) -> None:
         preview["checks_created"] = outcome.checks_created
     record.preview = preview
     record.message = outcome.refused
+    record.sheet = (outcome.preview.get("sheet") or "")[:128]
 
 
 def outcome_fields(outcome: Outcome) -> dict:
     record = RosterImport()
     store_outcome(record, outcome)
     names = ("encoding", "header_row", "total_rows", "created_count", "updated_count", "unchanged_count",
-             "invalid_count", "errors", "warnings", "preview", "message")  # fmt: skip
+             "invalid_count", "errors", "warnings", "preview", "message", "sheet")  # fmt: skip
     return {name: getattr(record, name) for name in names}

@@ -57,12 +57,20 @@ def non_blank_rows(table: Table, parsed, progress: Callable[[int], None] | None 
 
 
 @contextlib.contextmanager
-def open_table(path: str | os.PathLike, fmt: str, *, encoding: str | None = None) -> Iterator[Table]:
-    """Open a checked file (see ``safety.inspect_file``) as a Table; refuses what it cannot read."""
+def open_table(
+    path: str | os.PathLike, fmt: str, *, encoding: str | None = None, sheet: str | None = None,
+    header_keys: tuple[str, ...] = (), minimum: int = 1,
+) -> Iterator[Table]:  # fmt: skip
+    """Open a checked file (see ``safety.inspect_file``) as a Table; refuses what it cannot read.
+
+    A workbook is read from ``sheet`` if named, otherwise from the visible sheet whose
+    header names the most of ``header_keys`` (folded column spellings).
+    """
     if fmt == "csv":
         yield read_csv(path, encoding=encoding)
         return
-    with SheetProcess(path) as process:
+    wanted = {"sheet": sheet, "keys": list(header_keys), "minimum": minimum, "scan": limits.HEADER_SCAN_ROWS}
+    with SheetProcess(path, wanted) as process:
         yield process.table()
 
 

@@ -21,22 +21,27 @@ S = RosterImport.State
 def roster_import_run(
     path: str | os.PathLike, *, campaign: Campaign, kind: str = KIND_ROSTER, dry_run: bool = False,
     valid_only: bool = False, encoding: str | None = None, user: User | None = None,
+    accept_identity_changes: bool = False, include_outside: bool = False, sheet: str | None = None,
 ) -> Outcome:  # fmt: skip
     """Read, check and (unless a dry run, or rows are invalid without ``valid_only``)
     commit a file in one go, as the command line and the benchmark do.
+
+    Identity changes are held back (not written) unless ``accept_identity_changes``;
+    rows outside the campaign get no Check unless ``include_outside``.
 
     Side effects when it commits: students and Checks written in one transaction, a
     RosterImport holding a copy of the file, and one audit event.
     """
     name = Path(path).name
     try:
-        parsed = parse_file(path, name, kind, encoding, None)
+        parsed = parse_file(path, name, kind, encoding, None, sheet=sheet)
     except FileRefused as refused:
         return refused_outcome(kind, refused)
+    options = {"accepted": bool(accept_identity_changes), "include_outside": include_outside}
     if dry_run:
-        return outcome_of(compare(parsed, kind, campaign), kind)
+        return outcome_of(compare(parsed, kind, campaign, **options), kind)
     with transaction.atomic():
-        plan = compare(parsed, kind, campaign)
+        plan = compare(parsed, kind, campaign, **options)
         outcome = outcome_of(plan, kind)
         if outcome.invalid and not valid_only:
             return outcome
@@ -46,6 +51,8 @@ def roster_import_run(
         record = RosterImport(
             campaign=campaign, kind=kind, original_name=name[:255], size=os.path.getsize(path), state=S.COMMITTED,
             progress=100, uploaded_by=user if user and user.pk else None, valid_only=valid_only, committed_at=now,
+            include_outside=include_outside, sheet_override=sheet or "",
+            accepted_identities=[c.student_no for c in outcome.identity_changes if c.accepted],
         )  # fmt: skip
         store_outcome(record, outcome)
         with open(path, "rb") as handle:

@@ -39,8 +39,9 @@ class _ChildFailed(Exception):
 class SheetProcess:
     """The calamine child process and the frames it writes."""
 
-    def __init__(self, path):
+    def __init__(self, path, wanted: dict | None = None):
         self.path = os.fspath(path)
+        self.wanted = wanted or {}
         self.process: subprocess.Popen | None = None
         self.timed_out = False
         self._stderr = None
@@ -54,9 +55,12 @@ class SheetProcess:
         ]  # fmt: skip
         try:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True
             )
-        except OSError:
+            request = marshal.dumps(self.wanted)
+            self.process.stdin.write(struct.pack("<I", len(request)) + request)
+            self.process.stdin.close()
+        except OSError:  # BrokenPipeError included
             logger.exception("cannot start the spreadsheet reader")
             self._stderr.close()
             raise FileRefused("服务器暂时无法读取表格文件，请稍后重试或联系管理员。") from None
@@ -123,6 +127,7 @@ class SheetProcess:
             raise _refusal(message[1], message[2])
         meta = message[1]
         table.sheet = meta["sheet"]
+        table.sheets = [tuple(item) for item in meta.get("sheets", ())]
         table.total_rows = meta["rows"]
         table.rows = self._rows(meta)
         return table
@@ -157,6 +162,9 @@ def _refusal(code: str, detail: str) -> FileRefused:
         return FileRefused(f"工作表共 {int(detail):,} 列，超过上限 {limits.MAX_COLUMNS} 列，请删除多余的列后再上传。")
     if code == "password":
         return FileRefused("文件设置了打开密码，请取消密码保护后重新上传。")
+    if code == "no_sheet":
+        names = "、".join(name for name in detail.split("\t") if name) or "—"
+        return FileRefused(f"文件中没有指定的工作表（可选的工作表：{names}）。")
     if code == "empty":
         return FileRefused("文件中没有任何数据。")
     if code == "memory":

@@ -13,5 +13,6 @@ class Table:
     rows: Iterator[tuple[int, list]]
     encoding: str = ""
     sheet: str = ""
+    sheets: list = field(default_factory=list)  # [(name, score)] of the visible sheets
     total_rows: int = 0
     notes: list[str] = field(default_factory=list)

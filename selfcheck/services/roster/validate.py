@@ -26,6 +26,7 @@ from selfcheck.models import IdType, Student
 from selfcheck.services.roster import limits
 from selfcheck.services.roster import normalize as n
 from selfcheck.services.roster.colleges import college_index
+from selfcheck.services.roster.fingerprint import Fingerprints
 from selfcheck.services.roster.headers import (
     ROSTER_COLUMNS,
     HeaderMap,
@@ -33,6 +34,7 @@ from selfcheck.services.roster.headers import (
     missing_columns,
     refuse_missing,
 )
+from selfcheck.services.roster.identity import IdentityChange
 from selfcheck.services.roster.problems import FileRefused, ProblemList, RowProblem
 from selfcheck.services.roster.readers import Table, non_blank_rows
 
@@ -94,11 +96,15 @@ class ParsedRoster:
     flagged: set = field(default_factory=set)
     data_rows: int = 0
     blank_rows: int = 0
+    # Rows whose fingerprint a student holds: row number -> (学号, digest); not parsed.
+    fast: dict[int, tuple[str, str]] = field(default_factory=dict)
+    digests: dict[int, str] = field(default_factory=dict)  # row number -> digest, parsed rows
 
     def reject(self, number: int, column: str, message: str) -> None:
         self.errors.append(RowProblem(number, column, message))
         self.invalid_rows.add(number)
         self.rows.pop(number, None)
+        self.fast.pop(number, None)
 
 
 @dataclass
@@ -117,18 +123,46 @@ class RosterPlan:
     creates: list[dict] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     unchanged_ids: list[int] = field(default_factory=list)
+    unchanged_nos: list[str] = field(default_factory=list)
     with_check: set[int] = field(default_factory=set)  # student ids that already have a Check
     missing_count: int = 0
     missing_sample: list[dict] = field(default_factory=list)
+    # Another person under an existing 学号; written only when accepted.
+    identity_changes: list[IdentityChange] = field(default_factory=list)
+    # Rows outside the campaign's cohort/levels: (cohort, level) -> rows.
+    outside: Counter = field(default_factory=Counter)
+    include_outside: bool = False
+    # Students written but given no Check: outside the campaign and not included.
+    no_check_nos: set[str] = field(default_factory=set)
+    digest_updates: list[tuple[int, str]] = field(default_factory=list)  # (student id, row fingerprint)
 
     @property
     def invalid(self) -> int:
         return len(self.parsed.invalid_rows)
 
     @property
+    def identity_held(self) -> list[IdentityChange]:
+        return [change for change in self.identity_changes if not change.accepted]
+
+    def check_student_nos(self) -> list[str]:
+        """学号 of the rows that still need a Check: written, inside the campaign (or
+        included), and without one yet."""
+        skip, has = self.no_check_nos, self.with_check
+        nos = [record["student_no"] for record in self.creates if record["student_no"] not in skip]
+        nos += [c.student_no for c in self.changes if c.student_id not in has and c.student_no not in skip]
+        nos += [no for pk, no in self.unchanged if pk not in has and no not in skip]
+        return nos
+
+    @property
     def checks_to_create(self) -> int:
-        existing = [change.student_id for change in self.changes] + self.unchanged_ids
-        return len(self.creates) + sum(1 for pk in existing if pk not in self.with_check)
+        existing = [c.student_id for c in self.changes if c.student_no not in self.no_check_nos]
+        existing += [pk for pk, no in self.unchanged if no not in self.no_check_nos]
+        creates = sum(1 for record in self.creates if record["student_no"] not in self.no_check_nos)
+        return creates + sum(1 for pk in existing if pk not in self.with_check)
+
+    @property
+    def unchanged(self) -> list[tuple[int, str]]:
+        return list(zip(self.unchanged_ids, self.unchanged_nos, strict=True))
 
 
 # --- step 1: the file ------------------------------------------------------------------------
@@ -141,7 +175,11 @@ def parse_roster(table: Table, *, progress: Callable[[int], None] | None = None)
     parsed = ParsedRoster(header=header, encoding=table.encoding, rows={})
     for message in header.warnings:
         parsed.warnings.append(RowProblem(header.row, "", message))
-    colleges = _CollegeLookup(college_index())
+    index = college_index()
+    colleges = _CollegeLookup(index)
+    prints = Fingerprints(header.cells, index)
+    known, digest_of, digests, fast = prints.known, prints.digest, parsed.digests, parsed.fast
+    parse_no = PARSERS["student_no"]
     today = timezone.localdate()
     # Most columns repeat a few values (学院, 专业, 层次, dates): each distinct text is parsed once.
     columns = [
@@ -161,6 +199,20 @@ def parse_roster(table: Table, *, progress: Callable[[int], None] | None = None)
             parsed.warnings.append(RowProblem(number, "", "这一行重复了表头，已跳过"))
             continue
         parsed.data_rows += 1
+        digest = digest_of(cells)
+        if digest in known:  # exactly the cells committed before: unchanged unless the student changed since
+            try:
+                student_no = parse_no(cells[student_no_at]) if student_no_at < width else None
+            except cell_error:
+                student_no = None
+            if student_no:
+                parsed.file_student_nos.add(student_no)
+                if _check_unique(parsed, number, student_no, seen_no, "student_no", "学号"):
+                    parsed.invalid_rows.add(number)
+                else:
+                    fast[number] = (student_no, digest)
+                continue
+        digests[number] = digest
         record: dict = {}
         bad = False
         for key, position, parse, title, required, memo in columns:
@@ -213,11 +265,7 @@ def _check_record(parsed, number, record, header, colleges, today) -> bool:
         college_id = colleges.get(college)
         if college_id is None:
             parsed.unknown_colleges[college] += 1
-            errors.append(
-                RowProblem(
-                    number, header.title("college"), f"学院“{college}”不存在，请在下方把它对应到已有学院或新建该学院"
-                )
-            )
+            errors.append(RowProblem(number, header.title("college"), f"学院“{college}”不存在"))
             bad = True
         else:
             record["college_id"] = college_id

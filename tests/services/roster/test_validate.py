@@ -157,7 +157,11 @@ def test_lower_case_x_and_full_width_digits_in_an_id_are_accepted(tmp_path, camp
     ("kind", "number", "ok"),
     [("港澳居民来往内地通行证", "H12345678", True), ("港澳居民来往内地通行证", "X1234", False),
      ("台湾居民来往大陆通行证", "12345678", True), ("台胞证", "1234", False),
-     ("港澳台居民居住证", "810000199001011234", True), ("护照", "E12345678", True)],
+     ("港澳台居民居住证", "810000199001011230", True), ("港澳台居民居住证", "810000199001011234", False),
+     ("香港特区护照/身份证明", "A123456(3)", True), ("香港特区身份证明", "A1234564", False),
+     ("香港特区护照", "K12345678", True), ("澳门特区护照/身份证明", "1234567(8)", True),
+     ("澳门特区护照/身份证明", "9234567", False), ("澳门特区护照", "MA1234567", True),
+     ("护照", "E12345678", True), ("护照", "E1", False)],
 )  # fmt: skip
 def test_hong_kong_macau_and_taiwan_permits_follow_their_formats(tmp_path, campaign, college_a, kind, number, ok):
     outcome = check(tmp_path, table([student(1, 证件类型=kind, 证件号码=number)]), campaign)
@@ -209,7 +213,7 @@ def test_an_unknown_college_is_an_error_listed_for_mapping(tmp_path, campaign, c
         tmp_path, table([student(1, 学院="人工智能学院"), student(2, 学院="人工智能学院"), student(3)]), campaign
     )
     assert outcome.invalid == 2
-    assert problems(outcome, 2)[0][1:] == ("学院", "学院“人工智能学院”不存在，请在下方把它对应到已有学院或新建该学院")
+    assert problems(outcome, 2)[0][1:] == ("学院", "学院“人工智能学院”不存在")
     assert outcome.preview["unknown_colleges"] == [{"name": "人工智能学院", "rows": 2}]
 
 
