@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfcheck', '0003_model_hygiene'),
+        ('selfcheck', '0004_college_code_pattern_upload_retention'),
     ]
 
     operations = [

@@ -15,10 +15,11 @@ def group_problems(problems: Iterable[RowProblem], *, first: int = FIRST_ROWS) -
     """``[{"column", "message", "count", "rows": [first rows]}]``, largest group first."""
     groups: dict[tuple[str, str], dict] = {}
     for problem in problems:
-        key = (problem.column, problem.message)
+        shown = problem.as_dict()  # ID numbers masked, as everywhere staff read problems
+        key = (shown["column"], shown["message"])
         group = groups.get(key)
         if group is None:
-            group = groups[key] = {"column": problem.column, "message": problem.message, "count": 0, "rows": []}
+            group = groups[key] = {"column": shown["column"], "message": shown["message"], "count": 0, "rows": []}
         group["count"] += 1
         if len(group["rows"]) < first:
             group["rows"].append(problem.row)

@@ -100,7 +100,7 @@ def outcome_of(plan, kind: str) -> Outcome:
         outcome.identity_changes = plan.identity_changes
         preview["identity_changes"] = [
             {"row": c.row, "student_no": c.student_no, "accepted": c.accepted,
-             "fields": [{"label": LABELS.get(k, k), "old": shown.masked(k, c.old[k]), "new": shown.masked(k, c.new[k])}
+             "fields": [{"label": LABELS.get(k, k), "old": shown(k, c.old[k]), "new": shown(k, c.new[k])}
                         for k in c.fields]}
             for c in plan.identity_changes[: limits.IDENTITY_SHOWN]
         ]  # fmt: skip
@@ -167,10 +167,6 @@ class _Shown:
         if key in self.choices:
             return str(self.choices[key].get(value, value))
         return display(value)
-
-    def masked(self, key: str, value) -> str:
-        """As shown, with ID numbers masked but for the last four characters."""
-        return mask_id_number(display(value)) if key == "id_number" else self(key, value)
 
 
 def refused_outcome(kind: str, refused: FileRefused) -> Outcome:
