@@ -6,9 +6,9 @@ Creates two throwaway databases on the server named by DATABASE_URL (SQLite file
 when it is not PostgreSQL), loads each with ``seed_demo``, renders the registrar's
 campaign dashboard, a secretary's college page and a student's home page through
 ``django.test.Client`` several times, and prints the median times, the ratio
-large/small and the query counts. The goal: ratio ≤ 3 and equal query counts, for warm
-renders (aggregates from the cache) and cold ones (cache cleared before every render);
-``--strict`` exits 1 when either misses it.
+large/small and the query counts, for warm renders (aggregates from the cache) and cold
+ones (cache cleared before every render). The goal, judged on the cold renders: ratio ≤ 3
+and equal query counts; ``--strict`` exits 1 when a page misses it.
 Nothing here asserts on time in the test suite; this only prints.
 """
 
@@ -85,7 +85,7 @@ def main(argv=None) -> int:
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=25, help="timed renders per page (median is reported)")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a warm or cold render misses the goal")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a cold render misses the goal")
     args = parser.parse_args(argv)
 
     if args.measure:
@@ -122,15 +122,16 @@ def main(argv=None) -> int:
             a, b = small[page][mode], large[page][mode]
             ratio = b["ms"] / a["ms"]
             good = ratio <= TARGET_RATIO and a["queries"] == b["queries"]
-            ok &= good
+            if mode == "cold":  # the goal: no cache needed
+                ok &= good
             print(
                 f"{page if mode == 'warm' else '':<24} {mode:<6} {a['ms']:>10.1f} {b['ms']:>11.1f} {ratio:>6.2f} "
                 f"{a['queries']:>4} /{b['queries']:<4}  {'ok' if good else 'over'}"
             )
     print(
         f"\nwarm: aggregates served from the cache (kept {CACHE_NOTE}); cold: cache cleared before every render,"
-        "\nas right after a check changed (the aggregates then come from the CheckCount table). Goal, warm and"
-        f"\ncold: ratio ≤ {TARGET_RATIO:g} and equal query counts — {'met' if ok else 'MISSED'}"
+        "\nas right after a check changed (the aggregates then come from the CheckCount table). Goal for the"
+        f"\ncold renders: ratio ≤ {TARGET_RATIO:g} and equal query counts — {'met' if ok else 'MISSED'}"
     )
     return 0 if ok or not args.strict else 1
 

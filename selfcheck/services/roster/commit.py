@@ -19,7 +19,8 @@ from django.db import connection
 from django.db.models import F, Model
 
 from selfcheck.models import Campaign, Check, College, RosterImport, Student, StudentChange, User
-from selfcheck.services.roster.validate import FIELDS, RosterPlan
+from selfcheck.services.roster.compare import RosterPlan
+from selfcheck.services.roster.validate import FIELDS
 from selfcheck.services.students import students_sync_checks
 
 BATCH = 5000

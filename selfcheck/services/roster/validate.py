@@ -34,7 +34,6 @@ from selfcheck.services.roster.headers import (
     missing_columns,
     refuse_missing,
 )
-from selfcheck.services.roster.identity import IdentityChange
 from selfcheck.services.roster.problems import FileRefused, ProblemList, RowProblem
 from selfcheck.services.roster.readers import Table, non_blank_rows
 
@@ -105,64 +104,6 @@ class ParsedRoster:
         self.invalid_rows.add(number)
         self.rows.pop(number, None)
         self.fast.pop(number, None)
-
-
-@dataclass
-class Change:
-    row: int
-    student_id: int
-    student_no: str
-    name: str
-    values: dict  # attribute -> new value, changed attributes only
-    old: dict  # attribute -> current value, the same attributes
-
-
-@dataclass
-class RosterPlan:
-    parsed: ParsedRoster
-    creates: list[dict] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-    unchanged_ids: list[int] = field(default_factory=list)
-    unchanged_nos: list[str] = field(default_factory=list)
-    with_check: set[int] = field(default_factory=set)  # student ids that already have a Check
-    missing_count: int = 0
-    missing_sample: list[dict] = field(default_factory=list)
-    # Another person under an existing 学号; written only when accepted.
-    identity_changes: list[IdentityChange] = field(default_factory=list)
-    # Rows outside the campaign's cohort/levels: (cohort, level) -> rows.
-    outside: Counter = field(default_factory=Counter)
-    include_outside: bool = False
-    # Students written but given no Check: outside the campaign and not included.
-    no_check_nos: set[str] = field(default_factory=set)
-    digest_updates: list[tuple[int, str]] = field(default_factory=list)  # (student id, row fingerprint)
-
-    @property
-    def invalid(self) -> int:
-        return len(self.parsed.invalid_rows)
-
-    @property
-    def identity_held(self) -> list[IdentityChange]:
-        return [change for change in self.identity_changes if not change.accepted]
-
-    def check_student_nos(self) -> list[str]:
-        """学号 of the rows that still need a Check: written, inside the campaign (or
-        included), and without one yet."""
-        skip, has = self.no_check_nos, self.with_check
-        nos = [record["student_no"] for record in self.creates if record["student_no"] not in skip]
-        nos += [c.student_no for c in self.changes if c.student_id not in has and c.student_no not in skip]
-        nos += [no for pk, no in self.unchanged if pk not in has and no not in skip]
-        return nos
-
-    @property
-    def checks_to_create(self) -> int:
-        existing = [c.student_id for c in self.changes if c.student_no not in self.no_check_nos]
-        existing += [pk for pk, no in self.unchanged if no not in self.no_check_nos]
-        creates = sum(1 for record in self.creates if record["student_no"] not in self.no_check_nos)
-        return creates + sum(1 for pk in existing if pk not in self.with_check)
-
-    @property
-    def unchanged(self) -> list[tuple[int, str]]:
-        return list(zip(self.unchanged_ids, self.unchanged_nos, strict=True))
 
 
 # --- step 1: the file ------------------------------------------------------------------------
