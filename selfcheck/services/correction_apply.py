@@ -14,6 +14,7 @@ from selfcheck.services import correction_fields as fields
 from selfcheck.services.audit import audit_record
 from selfcheck.services.checks import CheckError, check_set_status
 from selfcheck.services.correction_errors import CorrectionConflict, CorrectionError
+from selfcheck.services.students import student_sync_checks
 
 
 def record_differences(correction: CorrectionRequest, student: Student) -> list[tuple[str, str, str]]:
@@ -44,6 +45,8 @@ def write_correction(correction: CorrectionRequest, *, by: User, request=None) -
             student.save(update_fields=[*changes, "updated_at"])
     except IntegrityError:
         raise CorrectionError(_("新的证件号码已被另一名学生使用，不能更正，请核实。")) from None
+    if {"major", "class_name", "college"} & set(changes):
+        student_sync_checks(student)  # the dashboards count by college, major and class
     StudentChange.objects.bulk_create(
         StudentChange(student=student, field=field, old_value=old, new_value=new, changed_by=by, correction=correction)
         for field, (old, new) in changes.items()

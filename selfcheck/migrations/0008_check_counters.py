@@ -37,7 +37,7 @@ def count_existing_checks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("selfcheck", "0006_roster_identity"),
+        ("selfcheck", "0007_roster_identity"),
     ]
 
     operations = [
