@@ -181,6 +181,15 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "selfcheck@localhost")
+# Where people reach the portal: the base of links in e-mails (no trailing slash).
+SELFCHECK_SITE_URL = env_str("SELFCHECK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- bulletins ------------------------------------------------------------------
+# How often beat runs the dispatcher, and when a claim counts as left by a dead worker.
+SELFCHECK_DISPATCH_SECONDS = env_int("SELFCHECK_DISPATCH_SECONDS", 60, minimum=1)
+SELFCHECK_BULLETIN_STALE_SECONDS = env_int("SELFCHECK_BULLETIN_STALE_SECONDS", 900, minimum=1)
+# Tests only: seconds a generation waits after its claim, so a worker can be killed mid-way.
+SELFCHECK_BULLETIN_TEST_DELAY = env_int("SELFCHECK_BULLETIN_TEST_DELAY", 0, minimum=0)
 
 # --- cache ----------------------------------------------------------------------
 _REDIS_CACHE = env_str("CACHE_URL", "")
@@ -220,7 +229,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-due-bulletins": {"task": "selfcheck.dispatch_due_bulletins", "schedule": 60.0},
+    "dispatch-due-bulletins": {
+        "task": "selfcheck.dispatch_due_bulletins",
+        "schedule": float(SELFCHECK_DISPATCH_SECONDS),
+    },
     "purge-uploads": {"task": "selfcheck.purge_uploads", "schedule": 24 * 3600.0},
 }
 

@@ -338,9 +338,11 @@ class RosterImportAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Bulletin)
 class BulletinAdmin(AuditedAdmin):
-    list_display = ("campaign", "sequence", "title", "scheduled_at", "state", "generated_at")
+    list_display = ("campaign", "sequence", "title", "scheduled_at", "state", "generated_at", "page")
     list_filter = ("state", "campaign")
-    readonly_fields = ("campaign", "sequence", "state", "claimed_at", "generated_at", "snapshot", "spreadsheet")
+    # Media is not served: the files are reached through the portal's permission-checked views.
+    exclude = ("spreadsheet", "document", "snapshot")
+    readonly_fields = ("page", "campaign", "sequence", "state", "claimed_at", "generated_at", "mailed_at")
 
     def has_add_permission(self, request):
         return False  # scheduled on the campaign's page
@@ -349,6 +351,13 @@ class BulletinAdmin(AuditedAdmin):
         if obj is not None and obj.state in FROZEN_BULLETIN_STATES:
             return False  # generated: frozen
         return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("通报页面"))
+    def page(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("bulletin_detail", args=[obj.campaign.slug, obj.sequence])
+        return format_html('<a href="{}">{}</a>', url, url)
 
 
 @admin.register(models.AuditEvent)

@@ -598,6 +598,8 @@ class Bulletin(models.Model):
     generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
     snapshot = models.JSONField(_("数据快照"), default=dict, blank=True)
     spreadsheet = models.FileField(_("通报表格"), upload_to="bulletins/", blank=True)
+    document = models.FileField(_("通报文档"), upload_to="bulletins/", blank=True)
+    mailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["campaign_id", "sequence"]

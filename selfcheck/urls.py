@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("selfcheck.urls_imports")),
     path("", include("selfcheck.urls_tracking")),
     path("", include("selfcheck.urls_corrections")),
+    path("", include("selfcheck.urls_bulletins")),
 ]

@@ -92,6 +92,7 @@ class BulletinRowForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         error_messages={"required": _("请填写发布时间。"), "invalid": _("时间格式应为 年-月-日 时:分。")},
     )
+    confirm_outside = forms.BooleanField(label=_("活动期外也发布"), required=False)
 
 
 BulletinFormSet = formset_factory(BulletinRowForm, extra=2, can_delete=True, max_num=10, validate_max=True)
@@ -104,7 +105,12 @@ def bulletin_rows(formset) -> list[BulletinRow]:
         if not data or data.get("DELETE") or not data.get("scheduled_at"):
             continue
         rows.append(
-            BulletinRow(scheduled_at=data["scheduled_at"], title=data.get("title") or "", sequence=data.get("sequence"))
+            BulletinRow(
+                scheduled_at=data["scheduled_at"],
+                title=data.get("title") or "",
+                sequence=data.get("sequence"),
+                confirm_outside=bool(data.get("confirm_outside")),
+            )
         )
     return rows
 

@@ -7,6 +7,7 @@ in the queryset, so views answer 404 for them; a missing role is a 403 decided b
 """
 
 from selfcheck.selectors.audit import audit_events_filtered, audit_events_for
+from selfcheck.selectors.bulletins import bulletin_for, bulletins_for
 from selfcheck.selectors.campaigns import campaign_for, campaigns_for
 from selfcheck.selectors.checks import (
     StatusFilter,
@@ -26,6 +27,8 @@ __all__ = [
     "audit_events_filtered",
     "audit_events_for",
     "StatusFilter",
+    "bulletin_for",
+    "bulletins_for",
     "campaign_for",
     "campaigns_for",
     "check_for",

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from selfcheck import counters, stats
 from selfcheck.models import Bulletin, Campaign, Check, Level, Student, User
 from selfcheck.services.audit import audit_record
+from selfcheck.services.bulletins import outside_window
 
 DEFAULT_INSTRUCTIONS = (
     "1. 登录学信网（学籍学历信息管理平台 my.chsi.com.cn），进入“学信档案”—“高等教育信息”—“学籍”。\n"
@@ -55,6 +56,7 @@ class BulletinRow:
     scheduled_at: datetime
     title: str = ""
     sequence: int | None = None
+    confirm_outside: bool = False
 
 
 def _plain(value: Any) -> Any:
@@ -106,6 +108,18 @@ def campaign_sync_checks(campaign: Campaign) -> int:
     return checks.count() - before
 
 
+def _refuse_outside_window(campaign: Campaign, row: BulletinRow) -> None:
+    if outside_window(campaign, row.scheduled_at) and not row.confirm_outside:
+        raise CampaignError(
+            _("通报时间 %(time)s 不在活动期间（%(opens)s 至 %(closes)s）内，如确需安排请勾选确认。")
+            % {
+                "time": f"{timezone.localtime(row.scheduled_at):%Y-%m-%d %H:%M}",
+                "opens": f"{campaign.opens_on:%Y-%m-%d}",
+                "closes": f"{campaign.closes_on:%Y-%m-%d}",
+            }
+        )
+
+
 def _apply_bulletins(campaign: Campaign, rows: list[BulletinRow], *, now: datetime) -> dict[str, list]:
     """Make the campaign's unfrozen bulletins match ``rows``; returns what changed."""
     existing = {b.sequence: b for b in Bulletin.objects.select_for_update().filter(campaign=campaign)}
@@ -138,6 +152,8 @@ def _apply_bulletins(campaign: Campaign, rows: list[BulletinRow], *, now: dateti
             continue
         if bulletin.scheduled_at != row.scheduled_at and row.scheduled_at <= now:
             raise CampaignError(_("第%(n)s次通报的时间已过，请选择以后的时间。") % {"n": sequence})
+        if bulletin.scheduled_at != row.scheduled_at:
+            _refuse_outside_window(campaign, row)
         bulletin.scheduled_at = row.scheduled_at
         bulletin.title = title
         # A failed bulletin that is rescheduled gets another go.
@@ -153,6 +169,7 @@ def _apply_bulletins(campaign: Campaign, rows: list[BulletinRow], *, now: dateti
                 _("通报时间 %(time)s 已过，请选择以后的时间。")
                 % {"time": f"{timezone.localtime(row.scheduled_at):%Y-%m-%d %H:%M}"}
             )
+        _refuse_outside_window(campaign, row)
         Bulletin.objects.create(
             campaign=campaign,
             sequence=next_sequence,

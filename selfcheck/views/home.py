@@ -40,11 +40,13 @@ def registrar_home(request):
         total=Count("checks"),
         done=Count("checks", filter=Q(checks__status__in=Check.DONE)),
     )
+    bulletins = selectors.bulletins_for(request.user).select_related("campaign").order_by("-scheduled_at")[:20]
     return render(
         request,
         "selfcheck/registrar_home.html",
         {
             "campaigns": campaigns,
+            "bulletins": bulletins,
             "correction_counts": count_rows(corrections_selectors.correction_counts(request.user)),
         },
     )
@@ -61,7 +63,10 @@ def secretary_home(request):
     if campaign is None:
         campaign = next((c for c in campaigns if c.state == Campaign.State.OPEN), campaigns[0] if campaigns else None)
     colleges = list(selectors.colleges_for(request.user))
+    bulletins = []
     if campaign is not None:
+        bulletins = selectors.bulletins_for(request.user).filter(campaign=campaign).select_related("campaign")
+        bulletins = bulletins.order_by("-sequence")
         counts = {row["college_id"]: row for row in stats.college_counts(selectors.checks_for(request.user, campaign))}
         for college in colleges:
             college.counts = counts.get(college.pk) or stats.empty_counts()
@@ -72,6 +77,7 @@ def secretary_home(request):
             "campaign": campaign,
             "campaigns": campaigns,
             "colleges": colleges,
+            "bulletins": bulletins,
             "correction_counts": count_rows(corrections_selectors.correction_counts(request.user, campaign)),
         },
     )

@@ -8,5 +8,6 @@ class Command(BaseCommand):
     help = "Claim due bulletins and queue their generation (the same dispatch beat runs every minute)."
 
     def handle(self, *args, **options):
-        claimed = bulletins_dispatch_due(queue=queue_generation)
+        claimed = bulletins_dispatch_due()
+        queue_generation(claimed)
         self.stdout.write(f"claimed {len(claimed)} bulletin(s): {claimed}")
