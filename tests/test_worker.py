@@ -43,7 +43,7 @@ def test_a_worker_generates_a_bulletin(real_worker, campaign, student_a):
     assert result.get(timeout=60) == "published"
     bulletin.refresh_from_db()
     assert bulletin.state == Bulletin.State.PUBLISHED
-    assert bulletin.snapshot["total"] == 1
+    assert bulletin.snapshot["overall"]["total"] == 1
 
 
 def test_the_broker_is_the_configured_one(real_worker):
