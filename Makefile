@@ -59,6 +59,7 @@ format: venv
 bench: venv
 	DEBUG=1 $(BIN)/python -m bench.import_roster
 	DEBUG=1 $(BIN)/python -m bench.dashboards
+	DEBUG=1 $(BIN)/python -m bench.bulletins
 
 clean:
 	rm -rf $(VENV) var
