@@ -57,7 +57,7 @@ def measure_bulletin() -> dict:
     )  # fmt: skip
     before = _peak_mb()
     started = time.perf_counter()
-    outcome = bulletin_generate(bulletin.pk)
+    outcome = bulletin_generate(bulletin)
     generated = time.perf_counter() - started
     client = Client()
     client.force_login(User.objects.get(username="registrar"))

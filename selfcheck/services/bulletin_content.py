@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from selfcheck import stats
 from selfcheck.models import Bulletin, Campaign, Check
+from selfcheck.safe_names import sheet_title
 
 SUMMARY_SHEET = "汇总"
 # Bulletins produced before there were documents hold only a ranking; they are shown as such.
@@ -25,7 +26,6 @@ KIND_WORDS = {Campaign.Kind.FRESHMAN: "新生学籍自查", Campaign.Kind.PRE_GR
 # Titles the schedule fills in by itself; generation replaces them by the office's wording.
 _PLACEHOLDER_TITLE = re.compile(r"^(第\S{1,4}次(进度)?通报)?$")
 _DIGITS = "零一二三四五六七八九"
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def chinese_ordinal(n: int) -> str:
@@ -46,19 +46,9 @@ def chinese_date(day: date) -> str:
 
 
 def safe_sheet_names(names: list[str]) -> list[str]:
-    """Sheet names Excel accepts: no []:*?/\\, at most 31 characters, unique, not the summary's."""
-    taken = {SUMMARY_SHEET.casefold()}
-    result = []
-    for name in names:
-        base = _SHEET_FORBIDDEN.sub("_", name).strip().strip("'") or "Sheet"
-        candidate, n = base[:31], 1
-        while candidate.casefold() in taken:
-            n += 1
-            suffix = f"({n})"
-            candidate = base[: 31 - len(suffix)] + suffix
-        taken.add(candidate.casefold())
-        result.append(candidate)
-    return result
+    """One sheet title per college, unique and never the summary's (``selfcheck.safe_names``)."""
+    used = {SUMMARY_SHEET}
+    return [sheet_title(name, used) for name in names]
 
 
 def _previous(bulletin: Bulletin) -> Bulletin | None:

@@ -8,8 +8,6 @@ of their own colleges, never another college's.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 from selfcheck import selectors
 from selfcheck.models import Bulletin, Role
 from selfcheck.permissions import role_required
+from selfcheck.safe_names import content_disposition, download_filename
 from selfcheck.services.bulletin_content import chart_svg, has_documents
 from selfcheck.services.bulletin_documents import workbook_part
 from selfcheck.services.bulletins import BulletinError, bulletin_publish_now
@@ -37,8 +36,8 @@ def _published(request, slug, sequence) -> Bulletin:
     return bulletin
 
 
-def _attachment(response, filename: str):
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+def _attachment(response, name: str, ext: str):
+    response["Content-Disposition"] = content_disposition(download_filename(name, ext))
     return response
 
 
@@ -67,7 +66,7 @@ def bulletin_docx(request, slug, sequence):
     if not bulletin.document:
         raise Http404
     response = FileResponse(bulletin.document.open("rb"), content_type=DOCX_CONTENT_TYPE)
-    return _attachment(response, f"{bulletin.title}.docx")
+    return _attachment(response, bulletin.title, "docx")
 
 
 @role_required(*STAFF)
@@ -78,7 +77,7 @@ def bulletin_xlsx(request, slug, sequence, code=None):
         raise Http404
     if code is None and request.user.is_registrar:
         response = FileResponse(bulletin.spreadsheet.open("rb"), content_type=XLSX_CONTENT_TYPE)
-        return _attachment(response, f"{bulletin.title}.xlsx")
+        return _attachment(response, bulletin.title, "xlsx")
     if code is None:
         codes = set(selectors.colleges_for(request.user).values_list("code", flat=True))
         name = bulletin.title
@@ -87,7 +86,7 @@ def bulletin_xlsx(request, slug, sequence, code=None):
         codes, name = {college.code}, f"{bulletin.title}-{college.name}"
     with bulletin.spreadsheet.open("rb") as stored:
         content = workbook_part(stored, bulletin.snapshot, codes)
-    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), f"{name}.xlsx")
+    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), name, "xlsx")
 
 
 @role_required(*STAFF)
@@ -103,7 +102,7 @@ def bulletin_publish_now_view(request, slug):
     try:
         with transaction.atomic():
             bulletin = bulletin_publish_now(campaign, by=request.user, request=request)
-            queue_generation([bulletin.pk])
+            transaction.on_commit(lambda: queue_generation(bulletin.pk))
     except BulletinError as exc:
         messages.error(request, str(exc))
         return redirect("campaign_dashboard", slug=campaign.slug)

@@ -98,7 +98,7 @@ def test_bulletin_with_a_hostile_title_is_produced(campaign, student_a, title):
 def test_a_bulletin_that_cannot_be_generated_fails_fast_with_a_message(
     campaign, student_a, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(bulletin):
+    def broken(bulletin, **kwargs):
         raise ValueError("bad data")
 
     monkeypatch.setattr(bulletin_service, "bulletin_generate", broken)
@@ -118,7 +118,7 @@ def test_a_bulletin_that_cannot_be_generated_fails_fast_with_a_message(
 def test_a_passing_outage_is_left_for_the_next_claim(campaign, student_a, monkeypatch):
     from django.db import OperationalError
 
-    def away(bulletin):
+    def away(bulletin, **kwargs):
         raise OperationalError("database went away")
 
     monkeypatch.setattr(bulletin_service, "bulletin_generate", away)

@@ -18,7 +18,7 @@ from selfcheck.services.bulletins import bulletin_generate
 @pytest.fixture
 def published(campaign, student_a, student_b) -> Bulletin:
     bulletin = Bulletin.objects.create(campaign=campaign, sequence=1, scheduled_at=timezone.now())
-    assert bulletin_generate(bulletin.pk) == "published"
+    assert bulletin_generate(bulletin) == "published"
     bulletin.refresh_from_db()
     return bulletin
 

@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 result["added"] = added.sequence
             if publish_now:
                 bulletin = bulletin_publish_now(campaign, by=None)
-                outcome = bulletin_generate(bulletin.pk, on_published=queue_mail)
+                outcome = bulletin_generate(bulletin, on_published=queue_mail)
                 result["published"] = {"sequence": bulletin.sequence, "outcome": outcome}
                 if outcome != "published":
                     raise CommandError(f"bulletin {bulletin.sequence}: {outcome}")

@@ -8,6 +8,5 @@ class Command(BaseCommand):
     help = "Claim due bulletins and queue their generation (the same dispatch beat runs every minute)."
 
     def handle(self, *args, **options):
-        claimed = bulletins_dispatch_due()
-        queue_generation(claimed)
+        claimed = bulletins_dispatch_due(queue=queue_generation)
         self.stdout.write(f"claimed {len(claimed)} bulletin(s): {claimed}")
