@@ -287,3 +287,20 @@ def test_each_secretary_is_mailed_once_with_only_their_college(
     assert "计算机学院：学生1人" in to_a.body and "外国语学院：学生" not in to_a.body
     assert f"/campaigns/fall/bulletins/{bulletin.sequence}/" in to_a.body
     assert student_a.name not in to_a.body and student_a.id_number not in to_a.body
+
+
+def test_moving_a_scheduled_bulletin_outside_the_window_needs_confirmation(campaign, registrar):
+    from selfcheck.services.campaigns import BulletinRow, CampaignError, campaign_update
+
+    inside = timezone.now() + timedelta(hours=2)
+    bulletin = bulletin_schedule(campaign, scheduled_at=inside, by=registrar)
+    outside = timezone.make_aware(datetime.combine(campaign.closes_on + timedelta(days=1), datetime.min.time()))
+    with pytest.raises(CampaignError, match="不在活动期间"):
+        campaign_update(campaign, by=registrar, fields={}, bulletins=[BulletinRow(outside, sequence=1)])
+    assert Bulletin.objects.get(pk=bulletin.pk).scheduled_at == inside
+    campaign_update(
+        campaign, by=registrar, fields={}, bulletins=[BulletinRow(outside, sequence=1, confirm_outside=True)]
+    )
+    assert Bulletin.objects.get(pk=bulletin.pk).scheduled_at == outside
+    campaign_update(campaign, by=registrar, fields={}, bulletins=[])  # removed while still scheduled
+    assert not Bulletin.objects.filter(pk=bulletin.pk).exists()
