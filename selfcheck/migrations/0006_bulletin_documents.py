@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfcheck', '0004_college_code_pattern_upload_retention'),
+        ('selfcheck', '0005_account_safety'),
     ]
 
     operations = [
