@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfcheck', '0005_account_safety'),
+        ('selfcheck', '0006_correction_workflow'),
     ]
 
     operations = [
