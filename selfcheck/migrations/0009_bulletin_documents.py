@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfcheck', '0006_correction_workflow'),
+        ('selfcheck', '0008_check_counters'),
     ]
 
     operations = [
