@@ -17,6 +17,7 @@ from selfcheck.selectors.checks import (
     checks_for,
     own_check,
     own_checks,
+    own_record,
 )
 from selfcheck.selectors.colleges import college_for, colleges_for
 from selfcheck.selectors.corrections import corrections_for
@@ -42,6 +43,7 @@ __all__ = [
     "imports_for",
     "own_check",
     "own_checks",
+    "own_record",
     "own_student",
     "students_for",
 ]

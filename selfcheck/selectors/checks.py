@@ -6,8 +6,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from selfcheck import roles, stats
-from selfcheck.models import AuditEvent, Campaign, Check, College, User
+from selfcheck.models import AuditEvent, Campaign, Check, College, Student, User
 from selfcheck.selectors.colleges import colleges_for
+from selfcheck.selectors.students import own_student
 
 
 class StatusFilter:
@@ -80,6 +81,23 @@ def own_checks(user: User) -> QuerySet[Check]:
         .select_related("campaign")
         .order_by("-campaign__opens_on", "campaign__slug")
     )
+
+
+def own_record(user: User) -> tuple[Student | None, list[Check]]:
+    """A student's record and their checks in opened campaigns, for the home page.
+
+    One query (checks with their campaign, the student and the college) while the
+    student has a check; the record alone otherwise.
+    """
+    if not roles.is_student(user):
+        return None, []
+    checks = list(own_checks(user).select_related("student", "student__college"))
+    if not checks:
+        return own_student(user), []
+    student = checks[0].student
+    for check in checks:
+        check.student = student
+    return student, checks
 
 
 def own_check(user: User, slug: str) -> Check:

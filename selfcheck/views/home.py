@@ -86,8 +86,7 @@ def secretary_home(request):
 @role_required(Role.STUDENT)
 def student_home(request):
     """The record as the school holds it, the campaign's steps and the three answers."""
-    student = selectors.own_student(request.user)
-    checks = list(selectors.own_checks(request.user)) if student is not None else []
+    student, checks = selectors.own_record(request.user)
     today = timezone.localdate()
     for check in checks:
         check.closed_message = window_message(check.campaign, today)
