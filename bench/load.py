@@ -40,6 +40,7 @@ import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
+import psutil  # noqa: E402  (installed with locust)
 from locust import FastHttpUser, constant, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -193,7 +194,23 @@ def rush_users(students: list[str], secretaries: list[str], college: str, slug: 
     return [Student, Staff]
 
 
-def run_phase(host: str, user_classes, users: int, seconds: int):
+def cpu_seconds(processes) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def server_processes(server: subprocess.Popen) -> list:
+    master = psutil.Process(server.pid)
+    return [master, *master.children(recursive=True)]
+
+
+def run_phase(host: str, user_classes, users: int, seconds: int, server: subprocess.Popen):
     env = Environment(user_classes=user_classes, host=host, events=events)
     runner = env.create_local_runner()
     READY["users"] = 0
@@ -205,10 +222,17 @@ def run_phase(host: str, user_classes, users: int, seconds: int):
         waited += 0.5
     gevent.sleep(2)
     env.stats.reset_all()
+    locust, workers = [psutil.Process()], server_processes(server)
+    cpu_before = cpu_seconds(locust), cpu_seconds(workers)
     started = time.monotonic()
     gevent.sleep(seconds)
     elapsed = time.monotonic() - started
+    cpu = [
+        (after - before) / elapsed
+        for after, before in zip((cpu_seconds(locust), cpu_seconds(workers)), cpu_before, strict=True)
+    ]
     runner.quit()
+    env.stats.cpu = cpu
     return env.stats, elapsed
 
 
@@ -222,9 +246,13 @@ def report(title: str, stats, elapsed: float) -> tuple[float, int, float]:
     for name, entry in sorted(stats.entries.items(), key=lambda item: -item[1].num_requests):
         print(f"   {name[0]:<24} {entry.num_requests / elapsed:8,.1f}/s  errors {entry.num_failures:<4} "
               f"p50 {entry.get_response_time_percentile(0.5):5.0f} ms  p95 {entry.get_response_time_percentile(0.95):5.0f} ms")  # fmt: skip
+    locust_cpu, server_cpu = stats.cpu
+    per_request = server_cpu * elapsed / total.num_requests * 1000 if total.num_requests else 0
+    print(f"   CPU: locust {locust_cpu:.0%} of one core (one process; near 100 % it limits the figures), "
+          f"gunicorn {server_cpu:.0%} = {per_request:.1f} ms per request; {psutil.cpu_count()} cores on the machine")  # fmt: skip
     for error in list(stats.errors.values())[:5]:
         print(f"   error: {error.method} {error.name}: {error.error} x{error.occurrences}")
-    return rate, total.num_failures, total.get_response_time_percentile(0.95)
+    return rate, total.num_failures, total.get_response_time_percentile(0.95), per_request
 
 
 def main() -> None:
@@ -257,12 +285,14 @@ def main() -> None:
             def ping(self):
                 self.client.get("/healthz/ping", name="trivial view")
 
-        base_stats, base_elapsed = run_phase(host, [Ping], args.users, args.seconds)
-        baseline, base_errors, _ = report("baseline: trivial Django view", base_stats, base_elapsed)
+        base_stats, base_elapsed = run_phase(host, [Ping], args.users, args.seconds, server)
+        baseline, base_errors, _, base_cpu = report("baseline: trivial Django view", base_stats, base_elapsed)
         people = (students, secretaries, college, slug)
-        rush_stats, rush_elapsed = run_phase(host, rush_users(*people, visits=None), args.users, args.seconds)
+        rush_stats, rush_elapsed = run_phase(host, rush_users(*people, visits=None), args.users, args.seconds, server)
         rush = report("deadline rush, signed in: student home and confirm; staff dashboards", rush_stats, rush_elapsed)
-        mixed_stats, mixed_elapsed = run_phase(host, rush_users(*people, visits=args.visits), args.users, args.seconds)
+        mixed_stats, mixed_elapsed = run_phase(
+            host, rush_users(*people, visits=args.visits), args.users, args.seconds, server
+        )
         mixed = report(
             f"deadline rush with sign-ins: a new student signs in after every {args.visits} home visits",
             mixed_stats,
@@ -270,9 +300,11 @@ def main() -> None:
         )
         errors = base_errors + rush[1] + mixed[1]
         print("\n== summary")
-        for title, (rate, _errors, p95) in (("signed in", rush), ("with sign-ins", mixed)):
+        for title, (rate, _errors, p95, cpu) in (("signed in", rush), ("with sign-ins", mixed)):
             print(f"   rush {title:<14} {rate:7,.0f}/s = {rate / baseline if baseline else 0:6.1%} of the trivial view "
                   f"({baseline:,.0f}/s; goal >= {GOAL:.0%}), p95 {p95:.0f} ms")  # fmt: skip
+            print(f"   {'':<19} server CPU {cpu:.1f} ms per request = {base_cpu / cpu if cpu else 0:6.1%} of the "
+                  f"trivial view's {base_cpu:.1f} ms (the share a saturated server would reach)")  # fmt: skip
         print(f"   errors: {errors} (goal 0)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
