@@ -202,6 +202,10 @@ else:
     # A per-process cache would keep a session alive in one process after another ended it.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# A signed-in student's home page, rendered, is kept this many seconds under a key made
+# of everything it shows (selfcheck.views.pagecache); 0 renders every time.
+SELFCHECK_PAGE_CACHE_SECONDS = env_int("SELFCHECK_PAGE_CACHE_SECONDS", 120, minimum=0)
+
 # --- celery ---------------------------------------------------------------------
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

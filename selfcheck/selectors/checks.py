@@ -91,9 +91,13 @@ def own_record(user: User) -> tuple[Student | None, list[Check]]:
     """
     if not roles.is_student(user):
         return None, []
-    checks = list(own_checks(user).select_related("student", "student__college"))
+    # Ordered here rather than in SQL: a student has a handful of checks, and the query
+    # compiles noticeably faster without the ordering over the joined campaign.
+    checks = list(own_checks(user).select_related("student", "student__college").order_by())
     if not checks:
         return own_student(user), []
+    checks.sort(key=lambda check: check.campaign.slug)
+    checks.sort(key=lambda check: check.campaign.opens_on, reverse=True)
     student = checks[0].student
     for check in checks:
         check.student = student

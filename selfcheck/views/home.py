@@ -18,6 +18,7 @@ from selfcheck.presenters_corrections import change_rows, comment_rows, correcti
 from selfcheck.record import record_rows
 from selfcheck.selectors import corrections as corrections_selectors
 from selfcheck.services.checks import window_message
+from selfcheck.views.pagecache import render_cached
 
 
 @login_required
@@ -97,7 +98,7 @@ def student_home(request):
         for row in correction_rows(corrections_selectors.own_corrections(request.user)):
             row["notices"] = comment_rows(reversed(list(row["correction"].comments.all())))
             corrections.append(row)
-    return render(
+    return render_cached(
         request,
         "selfcheck/student_home.html",
         {
