@@ -175,21 +175,30 @@ def rush_users(students: list[str], secretaries: list[str], college: str, slug: 
         def on_start(self):
             self.username = "registrar" if secrets.randbelow(3) == 0 else secrets.choice(secretaries)
             page = self.client.get("/login/", name="staff sign-in page")
-            self.client.post(
+            with self.client.post(
                 "/login/",
                 data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_of(page)},
                 name="staff sign-in",
                 allow_redirects=False,
-            )
+                catch_response=True,
+            ) as response:
+                if response.status_code != 302:
+                    response.failure(f"sign-in answered {response.status_code}")
             READY["users"] += 1
+
+        def page(self, url: str, name: str) -> None:
+            # Not signed in, a dashboard would answer with the sign-in page: count that as an error.
+            with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+                if response.status_code != 200:
+                    response.failure(f"answered {response.status_code}")
 
         @task
         def dashboard(self):
             if self.username == "registrar":
-                self.client.get(f"/campaigns/{slug}/", name="registrar dashboard")
-                self.client.get(f"/campaigns/{slug}/colleges/{college}/", name="college page")
+                self.page(f"/campaigns/{slug}/", "registrar dashboard")
+                self.page(f"/campaigns/{slug}/colleges/{college}/", "college page")
             else:
-                self.client.get("/secretary/", name="secretary home")
+                self.page("/secretary/", "secretary home")
 
     return [Student, Staff]
 
