@@ -37,8 +37,10 @@ def _take(key: str, limit: int, window: timedelta) -> bool:
             return True
         if counters.filter(expires_at__lte=now).update(count=1, expires_at=now + window):
             return True
-        if counters.exists():
+        if counters.filter(expires_at__gt=now, count__gte=limit).exists():
             return False
+        if counters.exists():
+            continue  # a parallel request renewed the window a moment ago: count on the new one
         try:
             with transaction.atomic():
                 AttemptCounter.objects.create(key=key, count=1, expires_at=now + window)
