@@ -166,13 +166,30 @@ def main(argv) -> int:
             },
         ),
     )
-    plain = _PLAIN
     other = _other
+    # Rows of a roster share a few shapes (which cells are dates, which blank); the
+    # positions needing conversion are worked out once per shape, not once per cell.
+    shapes: dict[tuple, list[int]] = {}
+    texts = {}  # dates repeat (birth dates, 入学日期): each one is formatted once
     batch = []
     sent = 0
     try:
         for row in sheet.iter_rows():
-            batch.append([value if value.__class__ in plain else other(value) for value in row])
+            shape = tuple(map(type, row))
+            convert = shapes.get(shape)
+            if convert is None:
+                if len(shapes) > 4096:
+                    shapes.clear()
+                convert = shapes[shape] = [i for i, kind in enumerate(shape) if kind not in _PLAIN]
+            for i in convert:
+                value = row[i]
+                text = texts.get(value)
+                if text is None:
+                    text = other(value)
+                    if len(texts) < 100_000:
+                        texts[value] = text
+                row[i] = text
+            batch.append(row)
             if len(batch) >= 2000:
                 _send(out, ("rows", batch))
                 sent += len(batch)
