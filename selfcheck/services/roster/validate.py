@@ -26,6 +26,7 @@ from selfcheck.models import IdType, Student
 from selfcheck.services.roster import limits
 from selfcheck.services.roster import normalize as n
 from selfcheck.services.roster.colleges import college_index
+from selfcheck.services.roster.columns import BLANK, parse_batch
 from selfcheck.services.roster.fingerprint import Fingerprints
 from selfcheck.services.roster.headers import (
     ROSTER_COLUMNS,
@@ -67,9 +68,7 @@ PARSERS: dict[str, Callable] = {
 REQUIRED = frozenset(column.key for column in ROSTER_COLUMNS if column.required)
 # Columns whose values differ on every row: not worth remembering.
 UNIQUE = frozenset({"student_no", "exam_no", "name", "id_number", "phone"})
-MEMO_LIMIT = 20_000
-_MISS = object()
-_BLANK = object()
+BATCH_ROWS = 2000  # rows parsed together, column by column
 # Student fields a roster sets, by attribute name; student_no is the key.
 FIELDS = (
     "exam_no", "name", "gender", "birth_date", "ethnicity", "id_type", "id_number", "college_id", "major",
@@ -124,19 +123,18 @@ def parse_roster(table: Table, *, progress: Callable[[int], None] | None = None)
     today = timezone.localdate()
     # Most columns repeat a few values (学院, 专业, 层次, dates): each distinct text is parsed once.
     columns = [
-        (key, position, PARSERS[key], header.title(key), key in REQUIRED, None if key in UNIQUE else {})
-        for key, position in header.positions.items()
+        (key, position, PARSERS[key], None if key in UNIQUE else {}) for key, position in header.positions.items()
     ]
     student_no_at = header.positions["student_no"]
     repeated_header = {header.title("student_no"), header.raw_titles.get("student_no")}
-    seen_no: dict[str, int] = {}
-    seen_id: dict[str, int] = {}
-    rows = parsed.rows
-    errors = parsed.errors
-    cell_error = n.CellError
+    checks = _RowChecks(parsed, colleges, today)
+    batch: list[tuple[int, list]] = []
     for number, cells in non_blank_rows(table, parsed, progress):
         width = len(cells)
         if student_no_at < width and cells[student_no_at] in repeated_header:
+            if batch:  # problems in file order
+                checks.batch(batch, columns)
+                batch = []
             parsed.warnings.append(RowProblem(number, "", "这一行重复了表头，已跳过"))
             continue
         parsed.data_rows += 1
@@ -144,53 +142,25 @@ def parse_roster(table: Table, *, progress: Callable[[int], None] | None = None)
         if digest in known:  # exactly the cells committed before: unchanged unless the student changed since
             try:
                 student_no = parse_no(cells[student_no_at]) if student_no_at < width else None
-            except cell_error:
+            except n.CellError:
                 student_no = None
             if student_no:
+                if batch:  # rows are checked in file order: a repeated 学号 names the earlier row
+                    checks.batch(batch, columns)
+                    batch = []
                 parsed.file_student_nos.add(student_no)
-                if _check_unique(parsed, number, student_no, seen_no, "student_no", "学号"):
+                if _check_unique(parsed, number, student_no, checks.seen_no, "student_no", "学号"):
                     parsed.invalid_rows.add(number)
                 else:
                     fast[number] = (student_no, digest)
                 continue
         digests[number] = digest
-        record: dict = {}
-        bad = False
-        for key, position, parse, title, required, memo in columns:
-            raw = cells[position] if position < width else ""
-            kind = raw.__class__
-            value = _MISS if memo is None or (kind is not str and kind is not float) else memo.get(raw, _MISS)
-            if value is _MISS:
-                if raw is None or (raw.__class__ is str and not raw.strip()):
-                    value = _BLANK
-                else:
-                    try:
-                        value = parse(raw)
-                    except cell_error as exc:
-                        value = exc
-                if memo is not None and (kind is str or kind is float) and len(memo) < MEMO_LIMIT:
-                    memo[raw] = value
-            if value is _BLANK:
-                if required:
-                    errors.append(RowProblem(number, title, f"{LABELS[key]}不能为空"))
-                    bad = True
-            elif value.__class__ is cell_error:
-                errors.append(RowProblem(number, title, value.message))
-                bad = True
-            else:
-                record[key] = value
-        student_no = record.get("student_no")
-        if student_no:
-            parsed.file_student_nos.add(student_no)
-        bad |= _check_record(parsed, number, record, header, colleges, today)
-        bad |= _check_unique(parsed, number, student_no, seen_no, "student_no", "学号")
-        bad |= _check_unique(parsed, number, record.get("id_number"), seen_id, "id_number", "证件号码")
-        if student_no and record.get("id_number"):
-            parsed.identities[number] = (student_no, record["id_number"])
-        if bad:
-            parsed.invalid_rows.add(number)
-        else:
-            rows[number] = record
+        batch.append((number, cells))
+        if len(batch) >= BATCH_ROWS:
+            checks.batch(batch, columns)
+            batch = []
+    if batch:
+        checks.batch(batch, columns)
     if parsed.data_rows == 0:
         raise FileRefused(f"表头（第 {header.row} 行）以下没有任何数据行。", header_row=header.row)
     parsed.errors.sort(key=lambda problem: problem.row)
@@ -236,6 +206,43 @@ def _check_record(parsed, number, record, header, colleges, today) -> bool:
         errors.append(RowProblem(number, header.title("expected_graduation"), "预计毕业日期早于入学日期"))
         bad = True
     return bad
+
+
+class _RowChecks:
+    """Each row's cells parsed (column by column, a batch at a time), then the row
+    checked on its own and against the rows before it."""
+
+    def __init__(self, parsed: ParsedRoster, colleges, today):
+        self.parsed, self.colleges, self.today = parsed, colleges, today
+        self.seen_no: dict[str, int] = {}
+        self.seen_id: dict[str, int] = {}
+        header = parsed.header
+        self.titles = {key: header.title(key) for key in header.positions}
+
+    def batch(self, batch: list[tuple[int, list]], columns: list[tuple]) -> None:
+        parsed, titles = self.parsed, self.titles
+        errors, rows = parsed.errors, parsed.rows
+        for number, record, problems in parse_batch(batch, columns):
+            bad = False
+            for key, value in problems:
+                if value is not BLANK:
+                    errors.append(RowProblem(number, titles[key], value.message))
+                    bad = True
+                elif key in REQUIRED:
+                    errors.append(RowProblem(number, titles[key], f"{LABELS[key]}不能为空"))
+                    bad = True
+            student_no = record.get("student_no")
+            if student_no:
+                parsed.file_student_nos.add(student_no)
+            bad |= _check_record(parsed, number, record, parsed.header, self.colleges, self.today)
+            bad |= _check_unique(parsed, number, student_no, self.seen_no, "student_no", "学号")
+            bad |= _check_unique(parsed, number, record.get("id_number"), self.seen_id, "id_number", "证件号码")
+            if student_no and record.get("id_number"):
+                parsed.identities[number] = (student_no, record["id_number"])
+            if bad:
+                parsed.invalid_rows.add(number)
+            else:
+                rows[number] = record
 
 
 class _CollegeLookup:
