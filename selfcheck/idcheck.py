@@ -10,6 +10,7 @@ card (1/5/7 + 6 digits + check digit) or a MSAR passport (M + 7 or 8 characters)
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +41,7 @@ class IdProblem:
 
 
 # (area code, birth year) -> known to stdnum's county table; a roster repeats few pairs.
-_AREA_KNOWN: dict[tuple[str, str], bool] = {}
+_AREA_KNOWN: dict[str, bool] = {}
 _AREA_CACHE_LIMIT = 100_000
 
 
@@ -54,7 +55,7 @@ def resident_gender(number: str) -> str:
 
 
 def _area_known(number: str) -> bool:
-    key = (number[:6], number[6:10])
+    key = number[:10]  # area code and birth year
     known = _AREA_KNOWN.get(key)
     if known is None:
         try:
@@ -142,8 +143,13 @@ def check_id_number(
 
 
 def _parse_encoded_birth(number: str) -> date | None:
+    return _encoded_birth(number[6:14])
+
+
+@functools.lru_cache(maxsize=65_536)  # a cohort's birth dates span a few years: few distinct
+def _encoded_birth(digits: str) -> date | None:
     try:
-        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return None
 

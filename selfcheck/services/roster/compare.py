@@ -226,33 +226,38 @@ def _compare_fast(plan: RosterPlan, campaign: Campaign) -> None:
     parsed = plan.parsed
     if not parsed.fast:
         return
-    found = {
-        row[1]: row
-        for row in _select_by_student_no(["id", "student_no", "roster_digest", "cohort", "level", "updated_at",
-                                          "roster_stamp"], [no for no, _ in parsed.fast.values()])
-    }  # fmt: skip
+    found = {row[1]: row for row in _fingerprints_held(list(parsed.fast.values()))}
     title = parsed.header.title("student_no")
-    for number, (student_no, digest) in list(parsed.fast.items()):
+    for number, (student_no, _digest) in list(parsed.fast.items()):
         row = found.get(student_no)
-        if row is None or row[2] != digest or row[5] != row[6]:
+        if row is None or not row[4]:
             parsed.reject(number, title, "该学生的信息在读取文件后有变化，请重新校验")
             continue
-        _note_fit(plan, campaign, {"student_no": student_no}, {"cohort": row[3], "level": row[4]})
+        _note_fit(plan, campaign, {"student_no": student_no}, {"cohort": row[2], "level": row[3]})
         plan.unchanged_ids.append(row[0])
         plan.unchanged_nos.append(student_no)
 
 
-def _select_by_student_no(columns: list[str], student_nos: list[str]) -> list[tuple]:
+def _fingerprints_held(pairs: list[tuple[str, str]]) -> list[tuple]:
+    """``(id, 学号, cohort, level, still holds the digest)`` of the students of ``(学号, digest)``
+    pairs; a student holds it while no save has moved ``updated_at`` past ``roster_stamp``."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {', '.join(columns)} FROM {Student._meta.db_table} WHERE student_no = ANY(%s)", [student_nos]
+                f"SELECT s.id, s.student_no, s.cohort, s.level, "
+                f"s.roster_digest = f.digest AND s.updated_at = s.roster_stamp "
+                f"FROM unnest(%s::text[], %s::text[]) AS f(student_no, digest) "
+                f"JOIN {Student._meta.db_table} s ON s.student_no = f.student_no",
+                [[no for no, _ in pairs], [digest for _, digest in pairs]],
             )
             return cursor.fetchall()
-    names = ["pk" if column == "id" else column for column in columns]
+    wanted = dict(pairs)
     found = []
-    for chunk in _chunks(student_nos):
-        found.extend(Student.objects.filter(student_no__in=chunk).values_list(*names))
+    for chunk in _chunks(list(wanted)):
+        for pk, no, cohort, level, digest, updated, stamp in Student.objects.filter(student_no__in=chunk).values_list(
+            "pk", "student_no", "cohort", "level", "roster_digest", "updated_at", "roster_stamp"
+        ):
+            found.append((pk, no, cohort, level, digest == wanted[no] and updated == stamp))
     return found
 
 
