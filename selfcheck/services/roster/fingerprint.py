@@ -31,15 +31,20 @@ DIGEST_SIZE = 12  # bytes; 24 hex characters in Student.roster_digest
 class Fingerprints:
     """Digests of one file's rows, and the digests the students hold."""
 
-    def __init__(self, header_cells: list, colleges: dict[str, int]):
+    def __init__(self, header_cells: list, colleges: dict[str, int], known: set[str] | None = None):
         seed = marshal.dumps((list(header_cells), sorted(colleges.items())), 2)
         self.key = hashlib.blake2b(seed, digest_size=32).digest()
-        self.known = set(
-            Student.objects.exclude(roster_digest="")
-            .filter(updated_at=F("roster_stamp"))
-            .values_list("roster_digest", flat=True)
-        )
+        self.known = known_digests() if known is None else known
 
     def digest(self, cells: list) -> str:
         # marshal version 2 has no back-references, so equal cells give equal bytes.
         return hashlib.blake2b(marshal.dumps(cells, 2), digest_size=DIGEST_SIZE, key=self.key).hexdigest()
+
+
+def known_digests() -> set[str]:
+    """The digests students still hold."""
+    return set(
+        Student.objects.exclude(roster_digest="")
+        .filter(updated_at=F("roster_stamp"))
+        .values_list("roster_digest", flat=True)
+    )

@@ -25,6 +25,7 @@ from selfcheck.services.roster.problems import FileRefused
 from selfcheck.services.roster.readers import open_table
 from selfcheck.services.roster.safety import inspect_file
 from selfcheck.services.roster.validate import parse_roster
+from selfcheck.services.roster.validate import prefetch as roster_prefetch
 
 
 def parse_file(path, name: str, kind: str, encoding: str | None, progress, *, sheet: str | None = None):
@@ -33,11 +34,15 @@ def parse_file(path, name: str, kind: str, encoding: str | None, progress, *, sh
     used, sheets = "", ("", [])
     try:
         columns, minimum = (ROSTER_COLUMNS, 3) if kind == KIND_ROSTER else (CHECKLIST_COLUMNS, 2)
+        prefetched: dict = {}
+        meanwhile = (lambda: prefetched.update(roster_prefetch())) if kind == KIND_ROSTER else None
         with open_table(path, fmt, encoding=encoding, sheet=sheet, header_keys=header_keys(columns),
-                        minimum=minimum) as table:  # fmt: skip
+                        minimum=minimum, meanwhile=meanwhile) as table:  # fmt: skip
             used, sheets = table.encoding, (table.sheet, table.sheets)
-            parse = parse_roster if kind == KIND_ROSTER else checklist_rows.parse_checklist
-            parsed = parse(table, progress=progress)
+            if kind == KIND_ROSTER:
+                parsed = parse_roster(table, progress=progress, prefetched=prefetched)
+            else:
+                parsed = checklist_rows.parse_checklist(table, progress=progress)
             parsed.sheet, parsed.sheets = sheets
             return parsed
     except FileRefused as refused:

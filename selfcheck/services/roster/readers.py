@@ -59,18 +59,23 @@ def non_blank_rows(table: Table, parsed, progress: Callable[[int], None] | None 
 @contextlib.contextmanager
 def open_table(
     path: str | os.PathLike, fmt: str, *, encoding: str | None = None, sheet: str | None = None,
-    header_keys: tuple[str, ...] = (), minimum: int = 1,
+    header_keys: tuple[str, ...] = (), minimum: int = 1, meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Table]:  # fmt: skip
     """Open a checked file (see ``safety.inspect_file``) as a Table; refuses what it cannot read.
 
     A workbook is read from ``sheet`` if named, otherwise from the visible sheet whose
-    header names the most of ``header_keys`` (folded column spellings).
+    header names the most of ``header_keys`` (folded column spellings). ``meanwhile`` is
+    called while the reader process parses the workbook (work that does not need the rows).
     """
     if fmt == "csv":
+        if meanwhile is not None:
+            meanwhile()
         yield read_csv(path, encoding=encoding)
         return
     wanted = {"sheet": sheet, "keys": list(header_keys), "minimum": minimum, "scan": limits.HEADER_SCAN_ROWS}
     with SheetProcess(path, wanted) as process:
+        if meanwhile is not None:
+            meanwhile()
         yield process.table()
 
 

@@ -27,7 +27,7 @@ from selfcheck.services.roster import limits
 from selfcheck.services.roster import normalize as n
 from selfcheck.services.roster.colleges import college_index
 from selfcheck.services.roster.columns import BLANK, parse_batch
-from selfcheck.services.roster.fingerprint import Fingerprints
+from selfcheck.services.roster.fingerprint import Fingerprints, known_digests
 from selfcheck.services.roster.headers import (
     ROSTER_COLUMNS,
     HeaderMap,
@@ -105,19 +105,29 @@ class ParsedRoster:
         self.fast.pop(number, None)
 
 
+def prefetch() -> dict:
+    """What parsing needs from the database, read while the reader process parses the file."""
+    return {"colleges": college_index(), "known": known_digests()}
+
+
 # --- step 1: the file ------------------------------------------------------------------------
 
 
-def parse_roster(table: Table, *, progress: Callable[[int], None] | None = None) -> ParsedRoster:
-    """Every row of the table, checked on its own and against the other rows."""
+def parse_roster(
+    table: Table, *, progress: Callable[[int], None] | None = None, prefetched: dict | None = None
+) -> ParsedRoster:
+    """Every row of the table, checked on its own and against the other rows.
+
+    ``prefetched`` may hold what ``prefetch`` read from the database beforehand."""
     header = find_header(table.rows, ROSTER_COLUMNS, minimum=3)
     refuse_missing(header, missing_columns(header, ROSTER_COLUMNS))
     parsed = ParsedRoster(header=header, encoding=table.encoding, rows={})
     for message in header.warnings:
         parsed.warnings.append(RowProblem(header.row, "", message))
-    index = college_index()
+    prefetched = prefetched or prefetch()
+    index = prefetched["colleges"]
     colleges = _CollegeLookup(index)
-    prints = Fingerprints(header.cells, index)
+    prints = Fingerprints(header.cells, index, prefetched["known"])
     known, digest_of, digests, fast = prints.known, prints.digest, parsed.digests, parsed.fast
     parse_no = PARSERS["student_no"]
     today = timezone.localdate()
