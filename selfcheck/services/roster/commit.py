@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -131,7 +132,9 @@ class _CsvStream(io.TextIOBase):
             batch = list(itertools.islice(self.rows, 500))
             if not batch:
                 break
-            self.writer.writerows([NULL if value is None else value for value in row] for row in batch)
+            self.writer.writerows(
+                row if None not in row else [NULL if value is None else value for value in row] for row in batch
+            )
             self.pending += self.buffer.getvalue()
             self.buffer.seek(0)
             self.buffer.truncate()
@@ -159,8 +162,9 @@ def _columns(model: type[Model], names) -> list[str]:
 def _copy_students(creates: list[dict], now: datetime) -> None:
     names = ["student_no", *WRITTEN]
     columns = _columns(Student, names) + ["created_at", "updated_at", "roster_stamp"]
-    stamp = now.isoformat()
-    rows = ([record[name] for name in names] + [stamp, stamp, stamp] for record in creates)
+    stamps = (now.isoformat(),) * 3
+    values = operator.itemgetter(*names)
+    rows = (values(record) + stamps for record in creates)
     copy_rows(Student._meta.db_table, columns, rows)
 
 
