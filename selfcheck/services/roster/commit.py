@@ -46,9 +46,14 @@ def write_roster(
     (``StudentChange``), with who imported it and from which import.
     """
     fast = copy_available()
-    creates = [{**_DEFAULTS, **record} for record in plan.creates]
-    if creates:
-        (_copy_students if fast else _bulk_create_students)(creates, now)
+    if fast:
+        creates = plan.creates
+        if creates:
+            _copy_students(creates, now)
+    else:
+        creates = [{**_DEFAULTS, **record} for record in plan.creates]
+        if creates:
+            _bulk_create_students(creates, now)
     if plan.changes:
         # accepted identity changes are ordinary changes by now (audited by the caller)
         (_copy_changes if fast else _bulk_update_changes)(plan, now)
@@ -160,12 +165,19 @@ def _columns(model: type[Model], names) -> list[str]:
 
 
 def _copy_students(creates: list[dict], now: datetime) -> None:
-    names = ["student_no", *WRITTEN]
-    columns = _columns(Student, names) + ["created_at", "updated_at", "roster_stamp"]
-    stamps = (now.isoformat(),) * 3
-    values = operator.itemgetter(*names)
-    rows = (values(record) + stamps for record in creates)
-    copy_rows(Student._meta.db_table, columns, rows)
+    """One COPY per set of fields the records carry (usually one): the fields a record
+    lacks get their defaults, the same for every row of the set."""
+    stamp = now.isoformat()
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for record in creates:
+        groups[tuple(record)].append(record)
+    for keys, records in groups.items():
+        present = ["student_no", *(name for name in WRITTEN if name in keys)]
+        absent = [name for name in WRITTEN if name not in keys]
+        columns = _columns(Student, present + absent) + ["created_at", "updated_at", "roster_stamp"]
+        constant = tuple(_DEFAULTS[name] for name in absent) + (stamp, stamp, stamp)
+        values = operator.itemgetter(*present)
+        copy_rows(Student._meta.db_table, columns, (values(record) + constant for record in records))
 
 
 def pg_update_from(model: type[Model], pks_and_values: list[tuple], names: list[str], *, nulls_keep: bool,

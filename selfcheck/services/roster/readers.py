@@ -48,7 +48,10 @@ def non_blank_rows(table: Table, parsed, progress: Callable[[int], None] | None 
     """
     total = max(table.total_rows, 1)
     for number, cells in table.rows:
-        if not any(c.strip() if c.__class__ is str else c is not None for c in cells):
+        first = cells[0] if cells else None
+        if not (first.__class__ is str and first.strip()) and not any(
+            c.strip() if c.__class__ is str else c is not None for c in cells
+        ):
             parsed.blank_rows += 1
             continue
         if progress is not None and number % limits.PROGRESS_EVERY == 0:
