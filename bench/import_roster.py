@@ -18,8 +18,9 @@ times, each in a fresh process on a throwaway database:
 * **ours again**: the same file imported a second time (everything unchanged).
 
 Prints each time, the ratios (targets for 50,000 rows on PostgreSQL: ours ≤ 3 × (a),
-(b) ≥ 8 × ours, peak memory ≤ 500 MB) and the peak memory of our import (the process
-plus the parser child). Nothing in the test suite asserts on time; this only prints.
+stretch 2 ×; ours again ≤ 1.5 × (a); (b) ≥ 10 × ours; peak memory ≤ 300 MB) and the peak
+memory of our import (the process plus the parser child). Nothing in the test suite
+asserts on time; this only prints.
 """
 
 from __future__ import annotations
