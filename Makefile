@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STUDENTS ?= 2000
 
-.PHONY: run test venv deps-browser migrate demo worker lint format bench clean
+.PHONY: run test venv deps-browser deps-axe migrate demo worker lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ deps-browser:
 	  fi; \
 	fi
 
+# axe-core (npm) for the accessibility checks of the browser tests.
+deps-axe:
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --no-audit --no-fund || npm install --no-audit --no-fund; fi
+
 migrate: venv
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
@@ -44,7 +48,7 @@ run: demo
 worker: venv
 	DEBUG=1 $(BIN)/celery -A registrar worker --beat --loglevel=info --concurrency=2
 
-test: venv deps-browser
+test: venv deps-browser deps-axe
 	DEBUG=1 SELFCHECK_VAR_DIR=$${SELFCHECK_VAR_DIR:-$(CURDIR)/var/test} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv

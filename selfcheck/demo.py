@@ -148,7 +148,14 @@ def _make_staff(colleges: list[College], password_hash: str) -> list[User]:
     )
     secretaries = User.objects.bulk_create(
         [
-            User(username=f"sec-{c.code}", first_name=f"{c.name}教学秘书", role=Role.SECRETARY, password=password_hash)
+            User(
+                username=f"sec-{c.code}",
+                first_name=f"{c.name}教学秘书",
+                role=Role.SECRETARY,
+                password=password_hash,
+                phone=f"0571-8800 20{c.code}",
+                office=f"教学楼 {c.code}0 室",
+            )  # fmt: skip
             for c in colleges
         ]
     )
@@ -173,6 +180,7 @@ def _make_campaign(today: date, cohort: int, registrar: User) -> Campaign:
         target_rate=Decimal("100"),
         state=Campaign.State.OPEN,
         created_by=registrar,
+        office_contact="学籍科 行政楼 203 室，电话 0571-8800 1234（工作日 8:30-17:00）",
         instructions=(
             "1. 登录学信网（学籍学历信息管理平台），进入“学信档案”—“高等教育信息”—“学籍”。\n"
             "2. 逐项核对姓名、性别、出生日期、证件号码、学院、专业、层次、学制、入学日期等信息。\n"

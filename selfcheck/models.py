@@ -88,6 +88,7 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.STUDENT)
     colleges = models.ManyToManyField(College, blank=True, related_name="secretaries", verbose_name=_("负责学院"))
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    office = models.CharField(_("办公地点"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -202,6 +203,10 @@ class Campaign(models.Model):
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.DRAFT)
     instructions = models.TextField(_("核对说明"), blank=True)
     login_help = models.TextField(_("无法登录常见问题"), blank=True)
+    # Shown to students on their home page and wherever they might be stuck.
+    office_contact = models.CharField(
+        _("学籍科联系方式"), max_length=200, blank=True, help_text=_("例如：学籍科 行政楼 203 室，电话 0571-8800 1234")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

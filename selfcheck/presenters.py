@@ -4,6 +4,7 @@ ID numbers masked."""
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,3 +69,28 @@ def history_rows(events) -> list[dict]:
             "lines": lines,
         })  # fmt: skip
     return rows
+
+
+def chase_message(campaign, college_name: str, klass, *, now=None) -> str:
+    """One class's reminder, ready to paste into its WeChat/QQ group: 姓名 and 学号 only."""
+    now = now or timezone.localtime()
+    lines = [
+        _("【%(campaign)s】%(college)s %(klass)s 尚未完成学籍核对的同学（截至 %(time)s，共 %(n)s 人）：")
+        % {
+            "campaign": campaign.name,
+            "college": college_name,
+            "klass": klass.class_name or _("（未分班）"),
+            "time": now.strftime("%m-%d %H:%M"),
+            "n": len(klass.students),
+        }
+    ]
+    for student in klass.students:
+        line = f"{student.name} {student.student_no}"
+        if student.status == Check.Status.BLOCKED:
+            line += _("（无法登录，请联系学院）")
+        lines.append(line)
+    lines.append(
+        _("请尽快登录学信网核对本人学籍信息，并在自查平台点“核对无误”或“信息有误”，截止日期 %(date)s。")
+        % {"date": campaign.closes_on.strftime("%Y-%m-%d")}
+    )
+    return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from selfcheck.models import Student
+from selfcheck.numbers import plain_number
 
 RECORD_FIELDS = (
     "name", "gender", "birth_date", "ethnicity", "id_type", "id_number", "exam_no", "student_no",
@@ -20,6 +21,8 @@ def record_rows(student: Student, *, reveal_id: bool = False) -> list[tuple[str,
             value = student.id_number if reveal_id else student.masked_id_number
         elif name == "college":
             value = student.college.name
+        elif name == "duration":
+            value = "" if student.duration is None else plain_number(student.duration)
         elif field.choices:
             value = getattr(student, f"get_{name}_display")()
         else:

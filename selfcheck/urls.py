@@ -1,4 +1,4 @@
-from django.contrib.auth.views import LogoutView, PasswordChangeDoneView
+from django.contrib.auth.views import PasswordChangeDoneView
 from django.urls import include, path
 
 from selfcheck.views import accounts, audit, home, lockouts, recovery
@@ -6,7 +6,7 @@ from selfcheck.views import accounts, audit, home, lockouts, recovery
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", accounts.StaffLoginView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    path("logout/", accounts.SignOutView.as_view(), name="logout"),
     path("password/", accounts.PasswordChange.as_view(), name="password_change"),
     path(
         "password/done/",

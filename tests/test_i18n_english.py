@@ -129,7 +129,7 @@ def test_student_home_in_english(english, student_user, student_a, campaign):
     _assert_english(
         html,
         present=["My student record", "Student no.", "ID number", "Pending", "Confirmed", "Discrepancy",
-                 "Cannot sign in / No record found", "How to check"],
+                 "Cannot sign in / No record found", "Who to contact", "Open CHSI to check your record"],
         absent=["我的学籍信息", "学号", "证件号码", "未核对", "核对无误", "信息有误", "查不到学籍", "核对步骤"],
     )  # fmt: skip
 

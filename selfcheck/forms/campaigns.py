@@ -36,7 +36,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["slug", "name", "kind", "cohort", "levels", "opens_on", "closes_on", "target_rate",
-                  "instructions", "login_help"]  # fmt: skip
+                  "instructions", "login_help", "office_contact"]  # fmt: skip
         widgets = {
             "opens_on": DateInput(),
             "closes_on": DateInput(),

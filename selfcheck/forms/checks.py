@@ -36,7 +36,7 @@ class OnBehalfForm(forms.Form):
 # --- list filters -----------------------------------------------------------------------
 
 STATUS_FILTER_CHOICES = [
-    (StatusFilter.OPEN, _("未完成（待催办）")),
+    (StatusFilter.OPEN, _("未完成（待催办）；搜索时为全部")),
     (StatusFilter.ALL, _("全部")),
     (StatusFilter.DONE, _("已完成")),
 ] + list(Check.Status.choices)

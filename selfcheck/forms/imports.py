@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from selfcheck.models import College, RosterImport, college_code_validator
+from selfcheck.selectors.campaigns import current_campaign
 from selfcheck.services.roster.problems import FileRefused
 from selfcheck.services.roster.readers import ENCODINGS
 from selfcheck.services.roster.safety import check_size, format_of, human_size
@@ -25,6 +26,11 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, campaigns=None, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
+        if campaigns is not None and not self.is_bound:
+            # The campaign running now, not the newest (which may be a draft being prepared).
+            current = current_campaign(list(campaigns))
+            if current is not None:
+                self.initial.setdefault("campaign", current.pk)
         self.fields["file"].help_text = _("支持 .xlsx、.xls、.ods、.csv；大小不超过 %(limit)s。") % {
             "limit": human_size(settings.SELFCHECK_UPLOAD_LIMIT)
         }

@@ -8,7 +8,7 @@ in the queryset, so views answer 404 for them; a missing role is a 403 decided b
 
 from selfcheck.selectors.audit import audit_events_filtered, audit_events_for
 from selfcheck.selectors.bulletins import bulletin_for, bulletins_for
-from selfcheck.selectors.campaigns import campaign_for, campaigns_for
+from selfcheck.selectors.campaigns import campaign_for, campaigns_for, current_campaign, open_overlaps, pick_campaign
 from selfcheck.selectors.checks import (
     StatusFilter,
     check_for,
@@ -20,6 +20,7 @@ from selfcheck.selectors.checks import (
     own_record,
 )
 from selfcheck.selectors.colleges import college_for, colleges_for
+from selfcheck.selectors.contacts import office_contact, secretaries_of
 from selfcheck.selectors.corrections import corrections_for
 from selfcheck.selectors.imports import import_for, imports_for
 from selfcheck.selectors.students import own_student, students_for
@@ -32,6 +33,8 @@ __all__ = [
     "bulletins_for",
     "campaign_for",
     "campaigns_for",
+    "current_campaign",
+    "pick_campaign",
     "check_for",
     "check_history",
     "checks_filtered",
@@ -41,9 +44,12 @@ __all__ = [
     "corrections_for",
     "import_for",
     "imports_for",
+    "open_overlaps",
     "own_check",
     "own_checks",
+    "office_contact",
     "own_record",
     "own_student",
+    "secretaries_of",
     "students_for",
 ]

@@ -39,12 +39,15 @@ def checks_filtered(
     """The user's checks of ``campaign`` (of one ``college`` if given) narrowed by the list filters.
 
     ``filters`` holds cleaned values: ``status`` (a status or a ``StatusFilter`` token),
-    ``college`` (code), ``major``, ``class_name``, ``q`` (学号 prefix or part of a name).
+    ``college`` (code), ``major``, ``class_name``, ``q`` (学号 prefix or part of a name);
+    without a ``status`` the list holds the checks still to chase, or every status when searching.
     """
     checks = checks_for(user, campaign)
     if college is not None:
         checks = checks.filter(college=college)
-    status = filters.get("status") or StatusFilter.OPEN
+    # A 学号 or name search looks across every status unless a status was chosen:
+    # staff searching for one student must find them even when that student is done.
+    status = filters.get("status") or (StatusFilter.ALL if filters.get("q") else StatusFilter.OPEN)
     if status == StatusFilter.OPEN:
         checks = checks.filter(status__in=stats.OPEN_STATUSES)
     elif status == StatusFilter.DONE:

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 
 from selfcheck import counters, stats
 from selfcheck.models import Bulletin, Campaign, Check, Level, Student, User
+from selfcheck.selectors.campaigns import open_overlaps
 from selfcheck.services.audit import audit_record
 from selfcheck.services.bulletins import outside_window
 
@@ -40,6 +41,7 @@ DEFAULT_LOGIN_HELP = (
 # Fields a registrar edits; slug is fixed once created because it is in every link.
 EDITABLE_FIELDS = (
     "name", "kind", "cohort", "levels", "opens_on", "closes_on", "target_rate", "instructions", "login_help",
+    "office_contact",
 )  # fmt: skip
 # Bulletins in these states are frozen: being generated, or out.
 FROZEN_BULLETIN_STATES = (Bulletin.State.GENERATING, Bulletin.State.PUBLISHED)
@@ -255,12 +257,20 @@ def campaign_update(
     return locked
 
 
+class CampaignOverlap(CampaignError):
+    """Another campaign of the same cohort and kind is open; opening needs confirmation."""
+
+
 @transaction.atomic
-def campaign_open(campaign: Campaign, *, by: User, request: HttpRequest | None = None) -> Campaign:
+def campaign_open(
+    campaign: Campaign, *, by: User, request: HttpRequest | None = None, allow_overlap: bool = False
+) -> Campaign:
     """Open a draft or closed campaign to students.
 
     Side effects: pending checks for every student the campaign covers; one audit
-    event ``campaign.open``. A campaign whose closing date has passed is refused.
+    event ``campaign.open``. A campaign whose closing date has passed is refused; so is
+    a second open campaign of the same cohort and kind unless ``allow_overlap`` (the
+    registrar confirmed it: students would otherwise see two cards for one job).
     """
     today = timezone.localdate()
     if campaign.closes_on < today:
@@ -270,6 +280,11 @@ def campaign_open(campaign: Campaign, *, by: User, request: HttpRequest | None =
     old = campaign.state
     if old == Campaign.State.OPEN:
         raise CampaignError(_("该活动已在进行中。"))
+    overlaps = list(open_overlaps(campaign).values_list("name", flat=True))
+    if overlaps and not allow_overlap:
+        raise CampaignOverlap(
+            _("同一年级、同一类型的活动“%(names)s”正在进行，确认要同时开放吗？") % {"names": _("、").join(overlaps)}
+        )
     if Campaign.objects.filter(pk=campaign.pk, state=old).update(state=Campaign.State.OPEN) != 1:
         raise CampaignError(_("活动状态已被他人修改，请刷新页面后重试。"))
     campaign.state = Campaign.State.OPEN

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.contrib.auth.views import LoginView, PasswordChangeView
-from django.shortcuts import redirect, render
+from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from selfcheck import roles
 from selfcheck.clientip import client_ip
 from selfcheck.forms.accounts import StaffLoginForm, StudentActivateForm, StudentLoginForm
 from selfcheck.services.accounts import ActivationError, student_activate, user_password_changed
@@ -117,3 +118,16 @@ def student_activate_view(request):
                 messages.success(request, _("身份验证成功，密码已设置。"))
                 return redirect("home")
     return render(request, "registration/activate.html", {"form": form, "portal": "student"})
+
+
+class SignOutView(LogoutView):
+    """Signing out returns each person to their own sign-in page: students to theirs."""
+
+    def post(self, request, *args, **kwargs):
+        self.was_student = roles.is_student(request.user)
+        return super().post(request, *args, **kwargs)
+
+    def get_success_url(self):
+        if getattr(self, "was_student", False):
+            return resolve_url("student_login")
+        return super().get_success_url()

@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from selfcheck import selectors
 from selfcheck.forms.campaigns import BulletinFormSet, CampaignForm, bulletin_initial, bulletin_rows
 from selfcheck.models import Bulletin, Role
-from selfcheck.permissions import role_required
+from selfcheck.permissions import post_only, role_required
 from selfcheck.services.campaigns import (
     DEFAULT_INSTRUCTIONS,
     DEFAULT_LOGIN_HELP,
     FROZEN_BULLETIN_STATES,
     CampaignError,
+    CampaignOverlap,
     campaign_close,
     campaign_create,
     campaign_open,
@@ -81,11 +82,13 @@ def campaign_edit_view(request, slug):
     )
 
 
-def _transition(request, slug, step, success):
+def _transition(request, slug, step, success, **options):
     """Run one campaign step (open or close) and report its outcome on the dashboard."""
     campaign = selectors.campaign_for(request.user, slug)
     try:
-        step(campaign, by=request.user, request=request)
+        step(campaign, by=request.user, request=request, **options)
+    except CampaignOverlap as exc:
+        messages.warning(request, str(exc))
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
@@ -94,12 +97,15 @@ def _transition(request, slug, step, success):
 
 
 @role_required(Role.REGISTRAR)
-@require_POST
+@post_only("campaign_dashboard")
 def campaign_open_view(request, slug):
-    return _transition(request, slug, campaign_open, _("“%(name)s”已开放，学生现在可以核对。"))
+    allow_overlap = request.POST.get("allow_overlap") == "1"
+    return _transition(
+        request, slug, campaign_open, _("“%(name)s”已开放，学生现在可以核对。"), allow_overlap=allow_overlap
+    )
 
 
 @role_required(Role.REGISTRAR)
-@require_POST
+@post_only("campaign_dashboard")
 def campaign_close_view(request, slug):
     return _transition(request, slug, campaign_close, _("“%(name)s”已结束，学生不能再修改核对结果。"))

@@ -18,7 +18,15 @@ from selfcheck.presenters_corrections import correction_context
 from selfcheck.record import record_rows
 from selfcheck.services import exports
 from selfcheck.services.checks import CheckError, check_set_status
-from selfcheck.views.helpers import LIST_ORDER, export_format, list_filters, paginate, posted, query_string
+from selfcheck.views.helpers import (
+    LIST_ORDER,
+    export_format,
+    hidden_by_status,
+    list_filters,
+    paginate,
+    posted,
+    query_string,
+)
 
 STAFF = (Role.REGISTRAR, Role.SECRETARY)
 
@@ -40,6 +48,7 @@ def campaign_checks(request, slug):
             "page": page,
             "colleges": selectors.colleges_for(request.user),
             "filters_qs": query_string(filters),
+            "hidden": hidden_by_status(request.user, campaign, filters, page),
         },
     )
 
@@ -85,7 +94,7 @@ def college_export(request, slug, code):
         return redirect("college_dashboard", slug=campaign.slug, code=college.code)
     _form, filters = list_filters(request)
     filtered = selectors.checks_filtered(request.user, campaign, filters, college=college)
-    label = "未完成名单" if not filters.get("status") else "学生名单"
+    label = "未完成名单" if not (filters.get("status") or filters.get("q")) else "学生名单"
     stamp = timezone.localtime().strftime("%Y%m%d")
     return exports.export_response(
         fmt, f"{campaign.name}-{college.name}-{label}-{stamp}", exports.CHECK_HEADERS,

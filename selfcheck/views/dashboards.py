@@ -13,7 +13,7 @@ from selfcheck import counters, roles, selectors, stats
 from selfcheck.charts import college_chart, trend_chart
 from selfcheck.models import Check, Role
 from selfcheck.permissions import role_required
-from selfcheck.views.helpers import LIST_ORDER, list_filters, paginate, query_string, status_rows
+from selfcheck.views.helpers import LIST_ORDER, hidden_by_status, list_filters, paginate, query_string, status_rows
 
 STAFF = (Role.REGISTRAR, Role.SECRETARY)
 
@@ -45,6 +45,7 @@ def campaign_dashboard(request, slug):
             "problems": problems,
             "bulletins": campaign.bulletins.all(),
             "window_open": campaign.is_within_window(),
+            "overlaps": list(selectors.open_overlaps(campaign)) if campaign.state != campaign.State.OPEN else [],
         },
     )
 
@@ -75,6 +76,7 @@ def college_dashboard(request, slug, code):
             "page": page,
             "filters": filters,
             "filters_qs": query_string(filters),
+            "hidden": hidden_by_status(request.user, campaign, filters, page, college=college),
             "major_choices": [m["major"] for m in overview["majors"]],
             "class_choices": [c["class_name"] for c in overview["classes"]],
             "can_set": campaign.state == campaign.State.OPEN or roles.is_registrar(request.user),

@@ -9,8 +9,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from selfcheck import selectors
 from selfcheck.forms.checks import EXPORT_FORMATS, CheckFilterForm
 from selfcheck.models import Check
+from selfcheck.selectors.checks import StatusFilter
 
 PAGE_SIZE = 50
 # Major, class, 学号: the order of the student index (college, major, class), so the
@@ -67,3 +69,12 @@ def export_format(request) -> str | None:
 
 def status_rows(counts: dict) -> list[dict]:
     return [{"status": value, "label": label, "count": counts[value]} for value, label in Check.Status.choices]
+
+
+def hidden_by_status(user, campaign, filters: dict, page, *, college=None) -> int:
+    """How many students match the search but are hidden by the chosen status filter
+    (counted only when the page came back empty), so the page can say so plainly."""
+    if page.object_list or not filters.get("q") or not filters.get("status"):
+        return 0
+    widened = {**filters, "status": StatusFilter.ALL}
+    return selectors.checks_filtered(user, campaign, widened, college=college).count()

@@ -20,6 +20,9 @@ from selfcheck.selectors import corrections as corrections_selectors
 from selfcheck.services.checks import window_message
 from selfcheck.views.pagecache import render_cached
 
+# 学信网's student archive, where the student checks the record.
+CHSI_URL = "https://my.chsi.com.cn/archive/index.jsp"
+
 
 @login_required
 def home(request):
@@ -57,12 +60,9 @@ def registrar_home(request):
 def secretary_home(request):
     """The secretary's colleges with their completion in the chosen (default: current) campaign."""
     campaigns = list(selectors.campaigns_for(request.user).order_by("-opens_on", "slug"))
-    wanted = request.GET.get("campaign")
-    campaign = next((c for c in campaigns if c.slug == wanted), None)
-    if wanted and campaign is None:
+    campaign, missing = selectors.pick_campaign(campaigns, request.GET.get("campaign"))
+    if missing:
         messages.error(request, _("没有找到该核查活动，已显示当前活动。"))
-    if campaign is None:
-        campaign = next((c for c in campaigns if c.state == Campaign.State.OPEN), campaigns[0] if campaigns else None)
     colleges = list(selectors.colleges_for(request.user))
     bulletins = []
     if campaign is not None:
@@ -86,7 +86,7 @@ def secretary_home(request):
 
 @role_required(Role.STUDENT)
 def student_home(request):
-    """The record as the school holds it, the campaign's steps and the three answers."""
+    """Status and answers first, one card per open campaign; whom to ask; the record below."""
     student, checks = selectors.own_record(request.user)
     today = timezone.localdate()
     for check in checks:
@@ -98,15 +98,21 @@ def student_home(request):
         for row in correction_rows(corrections_selectors.own_corrections(request.user)):
             row["notices"] = comment_rows(reversed(list(row["correction"].comments.all())))
             corrections.append(row)
+    current = [c for c in checks if c.campaign.state == Campaign.State.OPEN]
+    finished = [c for c in checks if c.campaign.state != Campaign.State.OPEN]
     return render_cached(
         request,
         "selfcheck/student_home.html",
         {
             "student": student,
             "rows": record_rows(student) if student else [],
-            "checks": checks,
             "corrections": corrections,
             "history": change_rows(corrections_selectors.student_changes(student)) if student else [],
+            "checks": current,
+            "finished": finished,
+            "secretaries": selectors.secretaries_of(student) if student else [],
+            "office_contact": selectors.office_contact(current[0].campaign if current else None),
+            "chsi_url": CHSI_URL,
         },
     )
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from selfcheck import selectors
 from selfcheck.forms.student import ProblemForm
 from selfcheck.models import Check, Role
-from selfcheck.permissions import role_required
+from selfcheck.permissions import post_only, role_required
 from selfcheck.services.checks import CheckError, check_set_status, window_message
 from selfcheck.views.helpers import posted
 
@@ -39,7 +39,7 @@ def _thanks(check: Check) -> str:
 
 
 @role_required(Role.STUDENT)
-@require_POST
+@post_only("student_home")
 def student_confirm(request, slug):
     check = selectors.own_check(request.user, slug)
     _student_done(request, check, status=Check.Status.CONFIRMED, detail={})

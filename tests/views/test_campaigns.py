@@ -142,9 +142,12 @@ def test_open_and_close_from_the_dashboard(client, registrar, campaign, college_
 
 
 @pytest.mark.parametrize("name", ["campaign_open", "campaign_close"])
-def test_open_and_close_need_a_post(client, registrar, campaign, name):
+def test_a_get_on_open_or_close_returns_to_the_dashboard_and_changes_nothing(client, registrar, campaign, name):
     client.force_login(registrar)
-    assert client.get(reverse(name, args=[campaign.slug])).status_code == 405
+    before = Campaign.objects.get(pk=campaign.pk).state
+    response = client.get(reverse(name, args=[campaign.slug]))
+    assert response.status_code == 302 and response.url == reverse("campaign_dashboard", args=[campaign.slug])
+    assert Campaign.objects.get(pk=campaign.pk).state == before
 
 
 @pytest.mark.parametrize("name", ["campaign_open", "campaign_close", "campaign_edit"])

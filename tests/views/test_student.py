@@ -38,9 +38,14 @@ def test_a_student_confirms(client, student_user, campaign, student_a):
     assert (check.status, check.source, check.set_by) == ("confirmed", "student", student_user)
 
 
-def test_confirming_needs_a_post(client, student_user, campaign, student_a):
+def test_a_get_on_the_confirm_url_returns_to_the_home_page_and_confirms_nothing(
+    client, student_user, campaign, student_a
+):
     client.force_login(student_user)
-    assert client.get(reverse("student_confirm", args=[campaign.slug])).status_code == 405
+    response = client.get(reverse("student_confirm", args=[campaign.slug]))
+    assert response.status_code == 302 and response.url == reverse("student_home")
+    assert _check(student_a).status == "pending"
+    assert client.put(reverse("student_confirm", args=[campaign.slug])).status_code == 405
 
 
 def test_a_student_reports_wrong_fields_with_the_right_values(client, student_user, campaign, student_a):
