@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def plain_number(value) -> str:
@@ -14,5 +14,5 @@ def plain_number(value) -> str:
 
 def percent(value) -> str:
     """A rate in percent with at most one decimal: 100.00 -> "100%", 87.25 -> "87.3%"."""
-    number = Decimal(str(value)).quantize(Decimal("0.1"))
+    number = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{plain_number(number)}%"

@@ -30,6 +30,14 @@ def _student_done(request, check, **kwargs):
     return True
 
 
+def _contacts(check: Check) -> dict:
+    """Whom the student can ask, for the pages where they might be stuck."""
+    return {
+        "secretaries": selectors.secretaries_of(check.student),
+        "office_contact": selectors.office_contact(check.campaign),
+    }
+
+
 def _thanks(check: Check) -> str:
     if check.status == Check.Status.CONFIRMED:
         return _("感谢配合！")
@@ -64,5 +72,6 @@ def student_blocked(request, slug):
             "form": form,
             "help_lines": help_lines,
             "closed": window_message(check.campaign),
+            **_contacts(check),
         },
     )

@@ -98,13 +98,30 @@ def test_repeated_wrong_passwords_lock_the_account(client, student_a):
         client.post(reverse("student_login"), {"username": student_a.student_no, "password": "wrong"})
     response = client.post(reverse("student_login"), {"username": student_a.student_no, "password": PASSWORD})
     assert response.status_code == 429
-    assert "暂时锁定" in response.content.decode()
+    html = response.content.decode()
+    assert "暂时锁定" in html
+    # A way back, and whom to ask.
+    assert reverse("student_login") in html and 'data-testid="contacts"' in html
+
+
+def test_the_lock_out_page_shows_the_registrars_office_of_the_open_campaign(client, campaign, student_a):
+    campaign.office_contact = "学籍科 行政楼 203 室，电话 0571-8800 1234"
+    campaign.save()
+    for _ in range(6):
+        response = client.post(reverse("student_login"), {"username": student_a.student_no, "password": "wrong"})
+    assert response.status_code == 429 and "行政楼 203 室" in response.content.decode()
+
+
+def test_a_student_signing_out_returns_to_the_student_sign_in(client, student_user):
+    client.force_login(student_user)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response.url == reverse("student_login")
 
 
 def test_sign_out_needs_a_post(client, registrar):
     client.force_login(registrar)
     response = client.post(reverse("logout"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == reverse("login")
     assert client.get(reverse("home")).status_code == 302
 
 

@@ -173,3 +173,18 @@ def test_campaign_pages_use_a_fixed_number_of_queries(client, registrar, campaig
         client.get(reverse("campaign_edit", args=[campaign.slug]))
     with django_assert_num_queries(2):
         client.get(reverse("campaign_create"))
+
+
+def test_opening_a_second_campaign_for_the_same_cohort_needs_confirmation(client, registrar, campaign):
+    twin = Campaign.objects.create(
+        slug="twin", name="第二个活动", cohort=campaign.cohort, levels=["bk"],
+        opens_on=campaign.opens_on, closes_on=campaign.closes_on,
+    )  # fmt: skip
+    client.force_login(registrar)
+    page = client.get(reverse("campaign_dashboard", args=[twin.slug])).content.decode()
+    assert 'data-testid="overlap-warning"' in page and campaign.name in page
+    response = client.post(reverse("campaign_open", args=[twin.slug]))
+    assert "确认要同时开放吗" in _messages(response)
+    assert Campaign.objects.get(pk=twin.pk).state == Campaign.State.DRAFT
+    response = client.post(reverse("campaign_open", args=[twin.slug]), {"allow_overlap": "1"})
+    assert Campaign.objects.get(pk=twin.pk).state == Campaign.State.OPEN

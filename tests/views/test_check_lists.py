@@ -135,3 +135,22 @@ def test_exports_use_a_fixed_number_of_queries(
         response = client.get(url, {"format": fmt, "status": "all"})
         body = response.content if fmt == "xlsx" else b"".join(response.streaming_content)
     assert body
+
+
+def test_a_search_finds_a_confirmed_student_without_choosing_a_status(client, registrar, campaign, student_a):
+    Check.objects.filter(student=student_a).update(status=Check.Status.CONFIRMED)
+    client.force_login(registrar)
+    page = client.get(reverse("campaign_checks", args=[campaign.slug]), {"q": student_a.student_no}).context["page"]
+    assert [c.student_id for c in page.object_list] == [student_a.pk]
+    # Without a search the default list still holds only the students to chase.
+    assert not client.get(reverse("campaign_checks", args=[campaign.slug])).context["page"].object_list
+
+
+def test_an_empty_search_says_the_status_filter_hides_matches(client, secretary_a, campaign, student_a):
+    Check.objects.filter(student=student_a).update(status=Check.Status.CONFIRMED)
+    client.force_login(secretary_a)
+    url = reverse("college_dashboard", args=[campaign.slug, "A01"])
+    response = client.get(url, {"q": student_a.name, "status": "pending"})
+    assert response.context["hidden"] == 1
+    assert 'data-testid="hidden-by-status"' in response.content.decode()
+    assert client.get(url, {"q": "没有这个人", "status": "pending"}).context["hidden"] == 0

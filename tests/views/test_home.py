@@ -59,3 +59,52 @@ def test_admissions_home_lists_only_forwarded_requests(client, admissions, stude
     html = client.get(reverse("admissions_home")).content.decode()
     assert student_b.name in html
     assert student_a.name not in html
+
+
+def test_student_home_has_one_card_per_open_campaign_and_the_contacts(client, student_user, campaign, student_a):
+    from datetime import timedelta
+
+    from selfcheck.models import Campaign, User
+    from tests.factories import make_check
+
+    secretary = User.objects.create_user(
+        "sec-x", password="x", role="secretary", first_name="王老师", phone="0571-1234", office="教学楼 101"
+    )
+    secretary.colleges.add(student_a.college)
+    campaign.office_contact = "学籍科 行政楼 203 室"
+    campaign.save()
+    old = Campaign.objects.create(
+        slug="old", name="去年的核查", cohort=campaign.cohort, state="closed",
+        opens_on=campaign.opens_on - timedelta(days=300), closes_on=campaign.opens_on - timedelta(days=280),
+    )  # fmt: skip
+    make_check(old, student_a, status="confirmed")
+    client.force_login(student_user)
+    response = client.get(reverse("student_home"))
+    html = response.content.decode()
+    assert [c.campaign.slug for c in response.context["checks"]] == [campaign.slug]
+    assert [c.campaign.slug for c in response.context["finished"]] == ["old"]
+    assert html.count('data-testid="action-confirm"') == 1
+    assert "王老师" in html and 'href="tel:0571-1234"' in html and "教学楼 101" in html and "行政楼 203 室" in html
+    assert 'href="https://my.chsi.com.cn/' in html
+    # The answers come before the record.
+    assert html.index('data-testid="action-confirm"') < html.index('data-testid="record"')
+
+
+def test_secretary_home_defaults_to_the_open_campaign_not_a_newer_draft(client, registrar, secretary_a, campaign):
+    from datetime import timedelta
+
+    from selfcheck.models import Campaign
+
+    Campaign.objects.create(
+        slug="next", name="下一次", cohort=campaign.cohort + 1, state="closed",
+        opens_on=campaign.opens_on + timedelta(days=1), closes_on=campaign.closes_on + timedelta(days=1),
+    )  # fmt: skip
+    client.force_login(secretary_a)
+    assert client.get(reverse("secretary_home")).context["campaign"] == campaign
+    client.force_login(registrar)
+    Campaign.objects.create(
+        slug="draft", name="草稿", cohort=campaign.cohort + 1,
+        opens_on=campaign.opens_on + timedelta(days=2), closes_on=campaign.closes_on + timedelta(days=2),
+    )  # fmt: skip
+    form = client.get(reverse("import_list")).context["form"]
+    assert form["campaign"].value() == campaign.pk

@@ -17,7 +17,7 @@ LIST_PAGES = [
     ("student_user", "student_home", lambda c, s: [], {}, 5),
     ("student_user", "student_discrepancy", lambda c, s: [c.slug], {}, 4),
     ("secretary_a", "college_chase", lambda c, s: [c.slug, "A01"], {}, 5),
-    ("student_user", "student_blocked", lambda c, s: [c.slug], {}, 3),
+    ("student_user", "student_blocked", lambda c, s: [c.slug], {}, 5),
 ]
 
 
