@@ -54,3 +54,18 @@ def college_chart(rows: list[dict], target) -> dict | None:
         "width": width, "height": height, "left": left, "bars": bars, "bar_h": row_h - 8,
         "target_x": round(left + plot_w * float(target) / 100, 1), "target": target, "bottom": height - top,
     }  # fmt: skip
+
+
+def sparkline(values, *, width: int = 80, height: int = 20) -> dict | None:
+    """Geometry of a row's small bar chart: one bar per day, scaled to the row's own maximum."""
+    values = list(values)
+    if not values:
+        return None
+    step = width / len(values)
+    top = max(values) or 1
+    bars = []
+    for i, n in enumerate(values):
+        h = max(round(height * n / top, 1), 1 if n else 0)
+        bars.append({"x": round(i * step + step * 0.15, 1), "y": round(height - h, 1), "w": round(step * 0.7, 1),
+                     "h": h, "n": n})  # fmt: skip
+    return {"width": width, "height": height, "bars": bars}

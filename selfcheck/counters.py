@@ -22,6 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from selfcheck import stats
+from selfcheck.forecast import college_forecasts, forecast
 from selfcheck.models import Campaign, Check, CheckCount
 
 Key = tuple  # (college_id, major, class_name, status, day)
@@ -160,29 +161,43 @@ def college_counts(campaign: Campaign) -> list[dict]:
     return [row for row in folded if row["total"]]
 
 
-def _trend(campaign: Campaign, *, total: int, **filters) -> list[dict]:
+def _per_day(campaign: Campaign, *fields: str, **filters):
+    """Completions still done per day of completion (grouped by ``fields`` first); one query."""
+    return (
+        CheckCount.objects.filter(campaign=campaign, status__in=stats.DONE, day__isnull=False, **filters)
+        .values(*fields, "day")
+        .annotate(total=Sum("n"))
+        .values_list(*fields, "day", "total")
+    )
+
+
+def _trend(campaign: Campaign, per_day: dict, *, total: int) -> list[dict]:
     end = stats.trend_end(campaign)
     if end < campaign.opens_on:
         return []
-    per_day = dict(
-        CheckCount.objects.filter(campaign=campaign, status__in=stats.DONE, day__isnull=False, **filters)
-        .values("day")
-        .annotate(total=Sum("n"))
-        .values_list("day", "total")
-    )
     return stats.trend_points(per_day, campaign, total=total, end=end)
 
 
 def campaign_overview(campaign: Campaign) -> dict:
-    """What the registrar's dashboard shows, from the counts (two small queries)."""
+    """What the registrar's dashboard shows, from the counts (two small queries): overall,
+    ranked colleges, the daily trend and each college's forecast."""
     colleges = college_counts(campaign)
     overall = stats.sum_counts(colleges)
-    return {"overall": overall, "colleges": stats.ranked(colleges),
-            "trend": _trend(campaign, total=overall["total"])}  # fmt: skip
+    per_college: dict[int, dict[date, int]] = {}
+    per_day: dict[date, int] = {}
+    for college_id, day, n in _per_day(campaign, "college_id"):
+        per_college.setdefault(college_id, {})[day] = n
+        per_day[day] = per_day.get(day, 0) + n
+    return {
+        "overall": overall,
+        "colleges": stats.ranked(colleges),
+        "trend": _trend(campaign, per_day, total=overall["total"]),
+        "forecasts": college_forecasts(colleges, per_college, campaign, timezone.localdate()),
+    }
 
 
 def college_overview(campaign: Campaign, college) -> dict:
-    """What a college page shows, from the counts (two small queries)."""
+    """What a college page shows, from the counts (two small queries), with its forecast."""
     rows = (
         CheckCount.objects.filter(campaign=campaign, college=college)
         .values("major", "class_name", "status")
@@ -191,9 +206,15 @@ def college_overview(campaign: Campaign, college) -> dict:
     )
     groups = [row for row in _fold(rows, ("major", "class_name")) if row["total"]]
     counts = stats.sum_counts(groups)
+    per_day = dict(_per_day(campaign, college=college))
+    outlook = forecast(
+        total=counts["total"], done=counts["done"], per_day=per_day, target_rate=campaign.target_rate,
+        opens_on=campaign.opens_on, closes_on=campaign.closes_on, today=timezone.localdate(),
+    )  # fmt: skip
     return {
         "counts": counts,
         "majors": stats.group_by(groups, "major"),
         "classes": stats.group_by(groups, "class_name"),
-        "trend": _trend(campaign, total=counts["total"], college=college),
+        "trend": _trend(campaign, per_day, total=counts["total"]),
+        "forecast": outlook,
     }

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from selfcheck.numbers import percent, plain_number
-from selfcheck.record import record_rows
+from selfcheck.record import RECORD_FIELDS, record_rows
 from tests.factories import make_student
 
 
@@ -23,4 +23,6 @@ def test_percent_keeps_at_most_one_decimal():
 @pytest.mark.django_db
 def test_the_record_shows_the_duration_as_written(college_a):
     student = make_student(college_a, duration=Decimal("4.0"))
-    assert dict(record_rows(student))["学制"] == "4"
+    assert record_rows(student)[RECORD_FIELDS.index("duration")][1] == "4"
+    student.duration = Decimal("2.5")
+    assert record_rows(student)[RECORD_FIELDS.index("duration")][1] == "2.5"

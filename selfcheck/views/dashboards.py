@@ -10,12 +10,17 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from selfcheck import counters, roles, selectors, stats
-from selfcheck.charts import college_chart, trend_chart
+from selfcheck.charts import college_chart, sparkline, trend_chart
+from selfcheck.forecast import PACE_DAYS
 from selfcheck.models import Check, Role
 from selfcheck.permissions import role_required
 from selfcheck.views.helpers import LIST_ORDER, hidden_by_status, list_filters, paginate, query_string, status_rows
 
 STAFF = (Role.REGISTRAR, Role.SECRETARY)
+
+
+def _with_sparklines(rows: list[dict]) -> list[dict]:
+    return [{**row, "spark": sparkline(row["forecast"].recent)} for row in rows]
 
 
 @role_required(Role.REGISTRAR)
@@ -42,6 +47,8 @@ def campaign_dashboard(request, slug):
             "status_rows": status_rows(overall),
             "trend_chart": trend_chart(overview["trend"], campaign.target_rate),
             "college_chart": college_chart(overview["colleges"], campaign.target_rate),
+            "forecasts": _with_sparklines(overview["forecasts"]),
+            "pace_days": PACE_DAYS,
             "problems": problems,
             "bulletins": campaign.bulletins.all(),
             "window_open": campaign.is_within_window(),
@@ -72,6 +79,8 @@ def college_dashboard(request, slug, code):
             "classes": overview["classes"],
             "computed_at": overview["computed_at"],
             "trend_chart": trend_chart(overview["trend"], campaign.target_rate),
+            "forecasts": _with_sparklines([{"name": college.name, "forecast": overview["forecast"]}]),
+            "pace_days": PACE_DAYS,
             "form": form,
             "page": page,
             "filters": filters,

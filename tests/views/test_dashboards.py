@@ -102,3 +102,16 @@ def test_cached_dashboards_skip_the_aggregate_queries(client, registrar, campaig
     with CaptureQueriesContext(connection) as warm:
         client.get(url)
     assert len(warm.captured_queries) == 6
+
+
+def test_the_dashboard_and_college_page_show_the_forecast(client, registrar, secretary_a, campaign, school):
+    client.force_login(registrar)
+    response = client.get(reverse("campaign_dashboard", args=[campaign.slug]))
+    rows = response.context["forecasts"]
+    assert {r["code"] for r in rows} == {"A01", "B02"}
+    assert all(r["forecast"].total == r["total"] for r in rows)
+    assert 'data-testid="forecast"' in response.content.decode()
+    client.force_login(secretary_a)
+    response = client.get(reverse("college_dashboard", args=[campaign.slug, "A01"]))
+    (row,) = response.context["forecasts"]
+    assert row["forecast"].total == 5 and row["forecast"].done == 2 and sum(row["forecast"].recent) == 2
