@@ -170,6 +170,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SELFCHECK_PRIVATE_DIR = Path(env_str("SELFCHECK_PRIVATE_DIR", str(VAR_DIR / "private")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Uploaded rosters and correction evidence are deleted this many days after use (purge_uploads).
+# Hosts a college's group-robot webhook may post to: 企业微信 and 钉钉.
+SELFCHECK_WEBHOOK_HOSTS = env_list("SELFCHECK_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
 SELFCHECK_RETENTION_DAYS = env_int("SELFCHECK_RETENTION_DAYS", 180, minimum=1)
 # Admin exports: no cell becomes a formula (extended to a leading tab/CR/LF in selfcheck.admin).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
@@ -239,6 +241,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(SELFCHECK_DISPATCH_SECONDS),
     },
     "purge-uploads": {"task": "selfcheck.purge_uploads", "schedule": 24 * 3600.0},
+    "dispatch-due-pushes": {"task": "selfcheck.dispatch_due_pushes", "schedule": 60.0},
 }
 
 # --- logging --------------------------------------------------------------------

@@ -693,3 +693,34 @@ class AttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.count}"
+
+
+class CollegePush(models.Model):
+    """A college's daily summary posted to its staff group's robot (企业微信 or 钉钉)."""
+
+    class State(models.TextChoices):
+        IDLE = "idle", _("等待")
+        SENDING = "sending", _("发送中")
+
+    college = models.OneToOneField(College, on_delete=models.CASCADE, related_name="push", verbose_name=_("学院"))
+    webhook_url = models.URLField(_("群机器人 Webhook 地址"), max_length=500)
+    send_at = models.TimeField(_("每日推送时间"))
+    enabled = models.BooleanField(_("启用"), default=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.IDLE)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # failed tries of the current push
+    last_success_at = models.DateTimeField(_("上次成功"), null=True, blank=True)
+    last_error = models.CharField(_("最近的错误"), max_length=300, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("学院群推送")
+        verbose_name_plural = _("学院群推送")
+        indexes = [models.Index(fields=["enabled", "state", "next_run_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["idle", "sending"]), name="college_push_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.college} @ {self.send_at:%H:%M}"

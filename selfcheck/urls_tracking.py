@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from selfcheck.views import campaigns, chase, check_lists, corrections_student, dashboards, identity, student
+from selfcheck.views import campaigns, chase, check_lists, corrections_student, dashboards, identity, pushes, student
 
 urlpatterns = [
     path("campaigns/new/", campaigns.campaign_create_view, name="campaign_create"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("campaigns/<slug:slug>/colleges/<str:code>/", dashboards.college_dashboard, name="college_dashboard"),
     path("campaigns/<slug:slug>/colleges/<str:code>/chase/", chase.college_chase, name="college_chase"),
     path("campaigns/<slug:slug>/colleges/<str:code>/export/", check_lists.college_export, name="college_export"),
+    path("colleges/<str:code>/push/", pushes.college_push_edit, name="college_push_edit"),
     path("me/<slug:slug>/confirm/", student.student_confirm, name="student_confirm"),
     # "信息有误" is the correction request form; the old name keeps every link working.
     path("me/<slug:slug>/discrepancy/", corrections_student.student_correction, name="student_discrepancy"),

@@ -1,3 +1,3 @@
 """Celery tasks, one module per concern; imported here so the worker finds them."""
 
-from selfcheck.tasks import bulletins, corrections, imports, retention  # noqa: F401
+from selfcheck.tasks import bulletins, corrections, imports, pushes, retention  # noqa: F401

@@ -14,6 +14,7 @@ from selfcheck.charts import college_chart, sparkline, trend_chart
 from selfcheck.forecast import PACE_DAYS
 from selfcheck.models import Check, Role
 from selfcheck.permissions import role_required
+from selfcheck.selectors.pushes import college_push_of
 from selfcheck.views.helpers import LIST_ORDER, hidden_by_status, list_filters, paginate, query_string, status_rows
 
 STAFF = (Role.REGISTRAR, Role.SECRETARY)
@@ -88,6 +89,7 @@ def college_dashboard(request, slug, code):
             "hidden": hidden_by_status(request.user, campaign, filters, page, college=college),
             "major_choices": [m["major"] for m in overview["majors"]],
             "class_choices": [c["class_name"] for c in overview["classes"]],
+            "push": college_push_of(college),
             "can_set": campaign.state == campaign.State.OPEN or roles.is_registrar(request.user),
         },
     )

@@ -2,12 +2,12 @@
 sideways, the student's confirm button is on the first screen, and axe-core finds no
 WCAG 2 A/AA violation."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
 
-from selfcheck.models import Campaign, Check
+from selfcheck.models import Campaign, Check, CollegePush
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, assert_fits, shoot, sign_in
 from tests.factories import PASSWORD, at_hour, make_check, make_student, set_status
 
@@ -34,6 +34,10 @@ def busy_school(campaign, college_a, college_b, student_a, student_b, secretary_
         opens_on=today - timedelta(days=200), closes_on=today - timedelta(days=180), state=Campaign.State.CLOSED,
     )  # fmt: skip
     make_check(old, student_a, status=Check.Status.CONFIRMED)
+    CollegePush.objects.create(
+        college=college_a, webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", send_at=time(17, 0),
+        attempts=1, next_run_at=timezone.now(), last_error="RuntimeError: errcode 93000", last_error_at=timezone.now(),
+    )  # fmt: skip
     return campaign
 
 
@@ -82,6 +86,8 @@ def test_secretary_pages_fit_and_pass_axe(sized_page, busy_school, secretary_a, 
     sign_in(page, secretary_a.username, PASSWORD)
     _visit(page, "/secretary/", width, "secretary-home")
     _visit(page, "/campaigns/fall/colleges/A01/", width, "college-page")
+    assert page.get_by_test_id("push-error").is_visible()
+    assert page.get_by_test_id("forecast").is_visible()
     _visit(page, "/campaigns/fall/colleges/A01/chase/", width, "college-chase")
     texts = page.get_by_test_id("chase-text").all_inner_texts()
     assert texts and all("学号" not in t and "*" not in t for t in texts)
@@ -96,6 +102,8 @@ def test_registrar_pages_fit_and_pass_axe(sized_page, busy_school, registrar, wi
     _visit(page, "/campaigns/fall/students/?q=2026010001", width, "campaign-checks")
     assert page.get_by_test_id("check-row").count() == 1  # 张三 is confirmed: the search still finds him
     _visit(page, "/imports/", width, "imports")
+    _visit(page, "/colleges/A01/push/", width, "college-push")
+    assert "errcode 93000" in page.get_by_test_id("push-status").inner_text()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

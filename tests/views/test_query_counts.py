@@ -8,9 +8,9 @@ from tests.factories import grow_school
 LIST_PAGES = [
     ("registrar", "campaign_dashboard", lambda c, s: [c.slug], {}, 8),
     ("registrar", "campaign_checks", lambda c, s: [c.slug], {"status": "all"}, 6),
-    ("registrar", "college_dashboard", lambda c, s: [c.slug, "A01"], {"status": "all"}, 8),
-    ("secretary_a", "college_dashboard", lambda c, s: [c.slug, "A01"], {}, 8),
-    ("secretary_a", "college_dashboard", lambda c, s: [c.slug, "A01"], {"q": "王", "status": "all"}, 8),
+    ("registrar", "college_dashboard", lambda c, s: [c.slug, "A01"], {"status": "all"}, 9),
+    ("secretary_a", "college_dashboard", lambda c, s: [c.slug, "A01"], {}, 9),
+    ("secretary_a", "college_dashboard", lambda c, s: [c.slug, "A01"], {"q": "王", "status": "all"}, 9),
     ("secretary_a", "secretary_home", lambda c, s: [], {}, 7),
     ("registrar", "registrar_home", lambda c, s: [], {}, 5),
     ("secretary_a", "check_detail", lambda c, s: [c.slug, s.pk], {}, 7),
