@@ -123,6 +123,12 @@ def student_activate_view(request):
 class SignOutView(LogoutView):
     """Signing out returns each person to their own sign-in page: students to theirs."""
 
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        # Signing out is a POST; a GET (a bookmarked or shared link) returns to the home page.
+        return redirect("home")
+
     def post(self, request, *args, **kwargs):
         self.was_student = roles.is_student(request.user)
         return super().post(request, *args, **kwargs)

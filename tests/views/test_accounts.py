@@ -112,6 +112,13 @@ def test_the_lock_out_page_shows_the_registrars_office_of_the_open_campaign(clie
     assert response.status_code == 429 and "行政楼 203 室" in response.content.decode()
 
 
+def test_a_get_on_the_sign_out_url_signs_nobody_out(client, student_user):
+    client.force_login(student_user)
+    response = client.get(reverse("logout"))
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.get(reverse("student_home")).status_code == 200
+
+
 def test_a_student_signing_out_returns_to_the_student_sign_in(client, student_user):
     client.force_login(student_user)
     response = client.post(reverse("logout"))
