@@ -70,7 +70,9 @@ def sized_page(browser, live_server, settings):
                        "device_scale_factor": 3}  # fmt: skip
         else:
             options = {"viewport": {"width": width, "height": 900}}
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url, **options)
+        # axe-core is injected as a script the page's CSP would refuse; the CSP itself
+        # has its own browser test (test_security_browser).
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url, bypass_csp=True, **options)
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()
