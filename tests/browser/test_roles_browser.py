@@ -69,9 +69,9 @@ def test_student_pages_fit_put_the_answers_first_and_pass_axe(sized_page, busy_s
     contacts = page.get_by_test_id("contacts").inner_text()
     assert "王老师" in contacts and "0571-8800 2001" in contacts and "教学楼 101 室" in contacts
     assert "行政楼 203 室" in contacts
-    _visit(page, "/me/fall/discrepancy/", width, "student-discrepancy")
-    assert "王老师" in page.get_by_test_id("contacts").inner_text()
+    _visit(page, "/me/fall/discrepancy/", width, "student-correction-form")
     _visit(page, "/me/fall/blocked/", width, "student-blocked")
+    assert "王老师" in page.get_by_test_id("contacts").inner_text()
     # Signing out returns the student to the student sign-in.
     page.goto("/me/")
     page.get_by_role("button", name="退出").click()

@@ -14,7 +14,7 @@ LIST_PAGES = [
     ("secretary_a", "secretary_home", lambda c, s: [], {}, 7),
     ("registrar", "registrar_home", lambda c, s: [], {}, 5),
     ("secretary_a", "check_detail", lambda c, s: [c.slug, s.pk], {}, 7),
-    ("student_user", "student_home", lambda c, s: [], {}, 5),
+    ("student_user", "student_home", lambda c, s: [], {}, 7),
     ("student_user", "student_discrepancy", lambda c, s: [c.slug], {}, 4),
     ("secretary_a", "college_chase", lambda c, s: [c.slug, "A01"], {}, 5),
     ("student_user", "student_blocked", lambda c, s: [c.slug], {}, 5),
