@@ -26,3 +26,10 @@ def test_the_record_shows_the_duration_as_written(college_a):
     assert record_rows(student)[RECORD_FIELDS.index("duration")][1] == "4"
     student.duration = Decimal("2.5")
     assert record_rows(student)[RECORD_FIELDS.index("duration")][1] == "2.5"
+
+
+def test_the_correction_pages_show_the_duration_as_written():
+    from selfcheck.services.correction_fields import display_value
+
+    assert display_value("duration", "4.0") == "4" and display_value("duration", "2.50") == "2.5"
+    assert display_value("duration", "四年") == "四年"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from selfcheck.idcheck import check_id_number
 from selfcheck.masking import mask_id_number
 from selfcheck.models import Gender, IdType, Level, Student
+from selfcheck.numbers import plain_number
 from selfcheck.services.roster import normalize
 from selfcheck.services.roster.normalize import CellError
 
@@ -61,6 +62,11 @@ def display_value(field: str, value: str, *, reveal_id: bool = False) -> str:
         return ""
     if field == "id_number" and not reveal_id:
         return mask_id_number(value)
+    if field == "duration":
+        try:
+            return plain_number(value)  # 学制 4 and 2.5, not 4.0
+        except (ArithmeticError, ValueError):
+            return value
     if field in CHOICES:
         try:
             return str(CHOICES[field](value).label)
