@@ -86,26 +86,14 @@ def measure_baseline() -> dict:
     from openpyxl import Workbook
 
     from selfcheck.masking import mask_id_number
-    from selfcheck.models import Check
-    from selfcheck.services.bulletin_documents import LISTED_STATUSES
+    from selfcheck.models import Campaign
+    from selfcheck.services.bulletin_documents import listed_checks
 
     rows = [
         (code, [no, name, mask_id_number(id_number), major, class_name, status, reason, phone])
-        for code, no, name, id_number, major, class_name, status, reason, phone in Check.objects.filter(
-            campaign__slug="demo", status__in=LISTED_STATUSES
+        for code, no, name, id_number, major, class_name, status, reason, phone in listed_checks(
+            Campaign.objects.get(slug="demo").pk
         )
-        .order_by("college__code", "student__student_no")
-        .values_list(
-            "college__code",
-            "student__student_no",
-            "student__name",
-            "student__id_number",
-            "student__major",
-            "student__class_name",
-            "status",
-            "blocked_reason",
-            "student__phone",
-        )  # fmt: skip
     ]
     before = _peak_mb()
     started = time.perf_counter()

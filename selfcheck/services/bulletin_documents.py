@@ -103,10 +103,10 @@ def _write_summary(workbook: Workbook, snapshot: dict) -> None:
     _filter(sheet, SUMMARY_HEADERS, 2, 2 + count)
 
 
-def _student_rows(bulletin: Bulletin):
-    """(college code, row) for every student still to act, by college then 学号; streamed."""
-    checks = (
-        Check.objects.filter(campaign_id=bulletin.campaign_id, status__in=LISTED_STATUSES)
+def listed_checks(campaign_id: int):
+    """The checks of the students still to act, by college then 学号, as plain tuples."""
+    return (
+        Check.objects.filter(campaign_id=campaign_id, status__in=LISTED_STATUSES)
         .order_by("college__code", "student__student_no")
         .values_list(
             "college__code",
@@ -120,6 +120,11 @@ def _student_rows(bulletin: Bulletin):
             "student__phone",
         )  # fmt: skip
     )
+
+
+def _student_rows(bulletin: Bulletin):
+    """(college code, row) for every student still to act, by college then 学号; streamed."""
+    checks = listed_checks(bulletin.campaign_id)
     for code, no, name, id_number, major, class_name, status, reason, phone in checks.iterator(chunk_size=5000):
         yield code, [
             no, name, mask_id_number(id_number), major, class_name, _STATUS_WORDS.get(status, status),

@@ -29,6 +29,27 @@ def too_many() -> str:
     return _("验证失败次数过多，请稍后再试。")
 
 
+def prove_and_sign_in(request, form, prove, *, refused: type[Exception], success: str):
+    """Run ``prove()`` (activation, a reset code) counted per 学号 and address; sign in on success.
+
+    Returns the redirect home, or ``None`` with the reason added to ``form``.
+    """
+    attempt = identity_attempt(request, form.cleaned_data["student_no"])
+    if attempt is None:
+        form.add_error(None, too_many())
+        return None
+    try:
+        user = prove()
+    except refused as exc:
+        attempt_failed(attempt)
+        form.add_error(None, str(exc))
+        return None
+    attempt_succeeded(attempt)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, success)
+    return redirect("home")
+
+
 def identity_attempt(request, student_no: str) -> Attempt | None:
     """Proving who a student is (activation, reset codes): counted per 学号 and per address."""
     return attempt_begin(
@@ -97,26 +118,22 @@ class PasswordChange(PasswordChangeView):
 def student_activate_view(request):
     form = StudentActivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        attempt = identity_attempt(request, form.cleaned_data["student_no"])
-        if attempt is None:
-            form.add_error(None, too_many())
-        else:
-            try:
-                user = student_activate(
-                    student_no=form.cleaned_data["student_no"],
-                    id_number=form.cleaned_data["id_number"],
-                    name=form.cleaned_data["name"],
-                    password=form.cleaned_data["password1"],
-                    request=request,
-                )
-            except ActivationError as exc:
-                attempt_failed(attempt)
-                form.add_error(None, str(exc))
-            else:
-                attempt_succeeded(attempt)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("身份验证成功，密码已设置。"))
-                return redirect("home")
+        data = form.cleaned_data
+        done = prove_and_sign_in(
+            request,
+            form,
+            lambda: student_activate(
+                student_no=data["student_no"],
+                id_number=data["id_number"],
+                name=data["name"],
+                password=data["password1"],
+                request=request,
+            ),
+            refused=ActivationError,
+            success=_("身份验证成功，密码已设置。"),
+        )
+        if done:
+            return done
     return render(request, "registration/activate.html", {"form": form, "portal": "student"})
 
 

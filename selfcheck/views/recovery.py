@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,8 +12,7 @@ from selfcheck.permissions import role_required
 from selfcheck.roles import Role
 from selfcheck.selectors import students_for
 from selfcheck.services.reset_codes import ResetCodeError, reset_code_issue, reset_code_redeem
-from selfcheck.services.throttle import attempt_failed, attempt_succeeded
-from selfcheck.views.accounts import identity_attempt, too_many
+from selfcheck.views.accounts import prove_and_sign_in
 
 
 @role_required(Role.REGISTRAR, Role.SECRETARY)
@@ -48,23 +45,16 @@ def reset_code_issue_view(request):
 def reset_code_redeem_view(request):
     form = ResetCodeRedeemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        attempt = identity_attempt(request, form.cleaned_data["student_no"])
-        if attempt is None:
-            form.add_error(None, too_many())
-        else:
-            try:
-                user = reset_code_redeem(
-                    student_no=form.cleaned_data["student_no"],
-                    code=form.cleaned_data["code"],
-                    password=form.cleaned_data["password1"],
-                    request=request,
-                )
-            except ResetCodeError as exc:
-                attempt_failed(attempt)
-                form.add_error(None, str(exc))
-            else:
-                attempt_succeeded(attempt)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("新密码已设置，其他设备上的登录已退出。"))
-                return redirect("home")
+        data = form.cleaned_data
+        done = prove_and_sign_in(
+            request,
+            form,
+            lambda: reset_code_redeem(
+                student_no=data["student_no"], code=data["code"], password=data["password1"], request=request
+            ),
+            refused=ResetCodeError,
+            success=_("新密码已设置，其他设备上的登录已退出。"),
+        )
+        if done:
+            return done
     return render(request, "registration/reset_code_redeem.html", {"form": form, "portal": "student"})
