@@ -84,6 +84,13 @@ def test_a_secretary_queue_holds_only_their_colleges(client, secretary_a, studen
     assert f"#{mine.pk} " in html and f"#{theirs.pk} " not in html
 
 
+def test_the_queue_counts_requests_not_people(client, secretary_a, student_a):
+    _request_in(S.SUBMITTED, student_a)
+    client.force_login(secretary_a)
+    html = client.get(reverse("correction_queue")).content.decode()
+    assert "共 1 件申请" in html and "共 1 人" not in html
+
+
 def test_a_student_cannot_reach_another_students_request_or_evidence(client, student_a, student_b):
     theirs = _request_in(S.SUBMITTED, student_b)
     evidence = theirs.evidence.get()
