@@ -14,7 +14,7 @@ from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "/tmp/shots-issue-8b"))
+SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "test-artifacts/screenshots"))
 TYPED_ID = "11010520070512001X"
 
 

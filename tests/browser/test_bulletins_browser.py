@@ -25,7 +25,7 @@ def _ignore(bulletin_id: int) -> None:
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "/tmp/shots-issue-10"))
+SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "test-artifacts/screenshots"))
 
 
 def _shot(page, name: str) -> None:

@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 from tests.factories import file_correction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "/tmp/shots-issue-8b"))
+SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "test-artifacts/screenshots"))
 TYPED_ID = "110105200705120010"  # valid for 张三: born 2007-05-12, male
 
 

@@ -14,7 +14,7 @@ from tests.factories import make_check, make_student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "/tmp/shots-issue-8"))
+SHOTS = Path(os.environ.get("SELFCHECK_SHOTS", "test-artifacts/screenshots"))
 
 
 def shoot(page, name):
