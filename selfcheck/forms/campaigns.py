@@ -7,7 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from selfcheck.models import Campaign, Level
-from selfcheck.services.campaigns import BulletinRow
+from selfcheck.services.bulletin_schedule import BulletinRow
 
 # Path segments next to /campaigns/<slug>/ that a slug must not shadow.
 RESERVED_SLUGS = {"new"}

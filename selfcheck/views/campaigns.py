@@ -11,10 +11,10 @@ from selfcheck import selectors
 from selfcheck.forms.campaigns import BulletinFormSet, CampaignForm, bulletin_initial, bulletin_rows
 from selfcheck.models import Bulletin, Role
 from selfcheck.permissions import post_only, role_required
+from selfcheck.services.bulletin_schedule import FROZEN_BULLETIN_STATES
 from selfcheck.services.campaigns import (
     DEFAULT_INSTRUCTIONS,
     DEFAULT_LOGIN_HELP,
-    FROZEN_BULLETIN_STATES,
     CampaignError,
     CampaignOverlap,
     campaign_close,
